@@ -1,0 +1,37 @@
+# Entry points for developers and CI. `make test` is the project's test command.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build test test-unit bench format clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake --preset $(PRESET) >/dev/null
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Every test, with the services they need: PostgreSQL is started for the run unless
+# ORCH_TEST_POSTGRES_URL already points at one.
+test: build
+	bash scripts/run-tests.sh $(BUILD_DIR)
+
+# Only the tests that need no service.
+test-unit: build
+	ctest --test-dir $(BUILD_DIR) -L unit --output-on-failure -j $(JOBS)
+
+bench: build
+	bash scripts/run-bench.sh $(BUILD_DIR)
+
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of a build directory against SQLite and a throwaway PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build/release}
+
+if [ -z "${ORCH_TEST_POSTGRES_URL:-}" ]; then
+  services_dir=$(mktemp -d /tmp/orch-services-XXXXXX)
+  trap 'scripts/test-services.sh stop "$services_dir"; rm -rf "$services_dir"' EXIT
+  eval "$(scripts/test-services.sh start "$services_dir")"
+fi
+
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+"$build_dir/bench/store_bench" --benchmark_min_time=1 "$@"

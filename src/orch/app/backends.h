@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orch/alert/alerter.h"
+#include "orch/common/clock.h"
+#include "orch/common/result.h"
+#include "orch/objects/object_store.h"
+#include "orch/queue/queue.h"
+#include "orch/queue/queue_signal.h"
+#include "orch/sql/sql_database.h"
+#include "orch/store/job_store.h"
+#include "orch/store/lock_store.h"
+
+namespace orch::http {
+class HttpClient;
+}
+
+namespace orch::app {
+
+/// Where each backend lives, as URLs (docs/configuration.md lists the schemes).
+struct BackendUrls {
+  std::string database_url;  // sqlite:///abs/path.db | postgresql://user@host:port/db
+  std::string storage_url;   // file:///abs/dir
+  std::string alert_url;     // log: | https://hooks.example/... | http://...
+};
+
+/// The backends of one orchestrator process, chosen once from URLs. This is the only place
+/// that knows the concrete backend classes. Members are declared in dependency order and
+/// destroyed in reverse (the queue before the database it uses). Thread-safe accessors;
+/// immutable after Open.
+class Backends {
+ public:
+  /// Opens every backend (nothing else is created: schema changes are ApplySchema's).
+  /// Errors: kInvalidArgument (a malformed URL or unknown scheme, with the supported ones),
+  /// kUnavailable (a service is down), kDataLoss (a corrupt database file).
+  static Result<std::unique_ptr<Backends>> Open(const BackendUrls& urls, const Clock& clock);
+  ~Backends();
+
+  sql::SqlDatabase& database() { return *database_; }
+  store::JobStore& job_store() { return *job_store_; }
+  store::LockStore& lock_store() { return *lock_store_; }
+  queue::Queue& queue() { return *queue_; }
+  objects::ObjectStore& object_store() { return *object_store_; }
+  alert::Alerter& alerter() { return *alerter_; }
+
+ private:
+  Backends() = default;
+
+  std::unique_ptr<sql::SqlDatabase> database_;
+  queue::QueueSignal queue_signal_;
+  std::shared_ptr<void> queue_listener_;  // type-erased so this header names no backend
+  std::unique_ptr<store::JobStore> job_store_;
+  std::unique_ptr<store::LockStore> lock_store_;
+  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<objects::ObjectStore> object_store_;
+  std::unique_ptr<http::HttpClient> http_client_;
+  std::unique_ptr<alert::Alerter> alerter_;
+};
+
+/// Opens only the database named by `url` (for `setup`, which needs nothing else first).
+Result<std::unique_ptr<sql::SqlDatabase>> OpenDatabase(std::string_view url);
+
+/// Supported schemes per backend, sorted, for error messages and --help.
+std::vector<std::string_view> SupportedDatabaseSchemes();
+std::vector<std::string_view> SupportedStorageSchemes();
+std::vector<std::string_view> SupportedAlertSchemes();
+
+}  // namespace orch::app

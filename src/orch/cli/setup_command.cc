@@ -1,0 +1,28 @@
+#include "orch/cli/setup_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include "orch/common/url.h"
+#include "orch/store/schema.h"
+
+namespace orch::cli {
+
+Result<void> RunSetup(const CommonOptions& options) {
+  ORCH_ASSIGN_OR_RETURN(const app::BackendUrls urls, ResolveBackendUrls(options));
+  ORCH_ASSIGN_OR_RETURN(auto database, app::OpenDatabase(urls.database_url));
+  Result<int> applied = store::ApplyMigrations(*database);
+  if (!applied.ok()) {
+    return applied.error().WithContext(RedactUrl(urls.database_url));
+  }
+  ORCH_ASSIGN_OR_RETURN(int version, store::SchemaVersion(*database));
+  database.reset();
+  // Opening every backend checks the storage and alert URLs and creates the artifact directory.
+  SystemClock clock;
+  ORCH_RETURN_IF_ERROR(app::Backends::Open(urls, clock));
+  spdlog::info("setup complete: database {} at schema version {} ({} migration(s) applied); "
+               "artifacts at {}",
+               RedactUrl(urls.database_url), version, *applied, RedactUrl(urls.storage_url));
+  return Ok();
+}
+
+}  // namespace orch::cli

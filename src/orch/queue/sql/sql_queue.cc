@@ -1,0 +1,310 @@
+#include "orch/queue/sql/sql_queue.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace orch::queue {
+namespace {
+
+using sql::ParamList;
+using sql::SqlDatabase;
+using sql::SqlSession;
+
+struct ParsedReceipt {
+  std::int64_t id = 0;
+  std::int64_t receive_count = 0;
+};
+
+// A receipt is "<message id>:<receive count of that delivery>": a later delivery has a higher
+// count, so an old receipt no longer matches the row.
+std::string MakeReceipt(std::int64_t id, std::int64_t receive_count) {
+  return std::to_string(id) + ":" + std::to_string(receive_count);
+}
+
+Result<ParsedReceipt> ParseReceipt(std::string_view receipt) {
+  const auto colon = receipt.find(':');
+  ParsedReceipt parsed;
+  if (colon != std::string_view::npos) {
+    const char* begin = receipt.data();
+    const auto [id_end, id_ec] = std::from_chars(begin, begin + colon, parsed.id);
+    const auto [count_end, count_ec] =
+        std::from_chars(begin + colon + 1, begin + receipt.size(), parsed.receive_count);
+    if (id_ec == std::errc() && count_ec == std::errc() && id_end == begin + colon &&
+        count_end == begin + receipt.size()) {
+      return parsed;
+    }
+  }
+  return Error::InvalidArgument("malformed receipt handle '{}'", receipt);
+}
+
+std::string IdList(ParamList& params, const std::vector<std::int64_t>& ids) {
+  std::string list = "(";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    list += (i == 0 ? "" : ", ") + params.Add(ids[i]);
+  }
+  return list + ")";
+}
+
+}  // namespace
+
+SqlQueue::SqlQueue(sql::SqlDatabase& database, const Clock& clock, QueueSignal& signal,
+                   SqlQueueOptions options)
+    : database_(database), clock_(clock), signal_(signal), options_(options) {}
+
+Result<void> SqlQueue::CreateQueue(const QueueConfig& config) {
+  ORCH_RETURN_IF_ERROR(ValidateQueueConfig(config));
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        const std::string upsert = fmt::format(
+            "INSERT INTO queues (name, visibility_timeout_ms, dead_letter_queue, "
+            "max_receive_count) VALUES ({}, {}, {}, {}) ON CONFLICT (name) DO UPDATE SET "
+            "visibility_timeout_ms = excluded.visibility_timeout_ms, "
+            "dead_letter_queue = excluded.dead_letter_queue, "
+            "max_receive_count = excluded.max_receive_count",
+            params.Add(config.name), params.Add(config.visibility_timeout.count()),
+            params.Add(config.dead_letter_queue ? sql::SqlValue(*config.dead_letter_queue)
+                                                : sql::SqlValue(nullptr)),
+            params.Add(std::int64_t{config.max_receive_count}));
+        ORCH_RETURN_IF_ERROR(session.Execute(upsert, params.values()));
+        return Ok();
+      }));
+  std::lock_guard lock(configs_mutex_);
+  configs_.insert_or_assign(config.name, config);
+  return Ok();
+}
+
+Result<QueueConfig> SqlQueue::Config(std::string_view queue) {
+  {
+    std::lock_guard lock(configs_mutex_);
+    if (const auto it = configs_.find(queue); it != configs_.end()) {
+      return it->second;
+    }
+  }
+  std::optional<QueueConfig> config;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        ORCH_ASSIGN_OR_RETURN(
+            auto rows,
+            session.Query(fmt::format("SELECT visibility_timeout_ms, dead_letter_queue, "
+                                      "max_receive_count FROM queues WHERE name = {}",
+                                      params.Add(std::string(queue))),
+                          params.values()));
+        if (rows.empty()) {
+          return Ok();
+        }
+        QueueConfig found;
+        found.name = std::string(queue);
+        ORCH_ASSIGN_OR_RETURN(std::int64_t visibility,
+                              sql::ColumnInt64(rows[0], 0, "visibility_timeout_ms"));
+        found.visibility_timeout = std::chrono::milliseconds(visibility);
+        found.dead_letter_queue = rows[0][1];
+        ORCH_ASSIGN_OR_RETURN(std::int64_t max_receive,
+                              sql::ColumnInt64(rows[0], 2, "max_receive_count"));
+        found.max_receive_count = static_cast<std::uint32_t>(max_receive);
+        config = std::move(found);
+        return Ok();
+      }));
+  if (!config) {
+    return Error::NotFound("queue {} does not exist: run `orchestrator setup` first", queue);
+  }
+  std::lock_guard lock(configs_mutex_);
+  configs_.insert_or_assign(config->name, *config);
+  return *config;
+}
+
+Result<std::string> SqlQueue::Send(std::string_view queue, std::string_view body,
+                                   std::chrono::milliseconds delay) {
+  ORCH_RETURN_IF_ERROR(Config(queue));
+  const TimePoint now = clock_.Now();
+  std::string id;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        const std::string insert = fmt::format(
+            "INSERT INTO queue_messages (queue, body, visible_at, receive_count, sent_at) "
+            "VALUES ({}, {}, {}, 0, {}) RETURNING id",
+            params.Add(std::string(queue)), params.Add(std::string(body)),
+            params.Add(ToUnixMillis(now + std::max(delay, std::chrono::milliseconds::zero()))),
+            params.Add(ToUnixMillis(now)));
+        ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(insert, params.values()));
+        ORCH_ASSIGN_OR_RETURN(id, sql::ColumnText(rows.at(0), 0, "id"));
+        if (database_.dialect() == sql::Dialect::kPostgres) {
+          ParamList notify(database_);
+          ORCH_RETURN_IF_ERROR(session.Query(
+              fmt::format("SELECT pg_notify({}, {})", notify.Add(std::string(kQueueNotifyChannel)),
+                          notify.Add(std::string(queue))),
+              notify.values()));
+        }
+        return Ok();
+      }));
+  signal_.Notify(queue);
+  return id;
+}
+
+Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
+                                               std::uint32_t max_messages) {
+  const TimePoint now = clock_.Now();
+  const std::int64_t now_ms = ToUnixMillis(now);
+  Attempt attempt;
+  bool moved_to_dead_letter = false;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
+        // Messages past their last delivery move to the dead-letter queue and make room for
+        // others, so select again until the batch is full or the queue has no visible ones.
+        while (attempt.messages.size() < max_messages) {
+          ParamList params(database_);
+          const std::string select = fmt::format(
+              "SELECT id, body, receive_count, sent_at FROM queue_messages "
+              "WHERE queue = {} AND visible_at <= {} ORDER BY visible_at, id LIMIT {}{}",
+              params.Add(config.name), params.Add(now_ms),
+              params.Add(static_cast<std::int64_t>(max_messages - attempt.messages.size())),
+              database_.dialect() == sql::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "");
+          ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, params.values()));
+          if (rows.empty()) {
+            break;
+          }
+          std::vector<std::int64_t> deliver;
+          std::vector<std::int64_t> dead;
+          for (const sql::SqlRow& row : rows) {
+            ORCH_ASSIGN_OR_RETURN(std::int64_t id, sql::ColumnInt64(row, 0, "id"));
+            ORCH_ASSIGN_OR_RETURN(std::int64_t count, sql::ColumnInt64(row, 2, "receive_count"));
+            if (config.dead_letter_queue && count >= config.max_receive_count) {
+              dead.push_back(id);
+              continue;
+            }
+            ORCH_ASSIGN_OR_RETURN(std::int64_t sent_at, sql::ColumnInt64(row, 3, "sent_at"));
+            deliver.push_back(id);
+            attempt.messages.push_back(Message{.id = std::to_string(id),
+                                               .body = row[1].value_or(""),
+                                               .receipt = MakeReceipt(id, count + 1),
+                                               .receive_count = static_cast<std::uint32_t>(count + 1),
+                                               .sent_at = FromUnixMillis(sent_at)});
+          }
+          if (!dead.empty()) {
+            ParamList move(database_);
+            const std::string update = fmt::format(
+                "UPDATE queue_messages SET queue = {}, visible_at = {}, receive_count = 0 "
+                "WHERE id IN {}",
+                move.Add(*config.dead_letter_queue), move.Add(now_ms), IdList(move, dead));
+            ORCH_RETURN_IF_ERROR(session.Execute(update, move.values()));
+            moved_to_dead_letter = true;
+          }
+          if (!deliver.empty()) {
+            ParamList claim(database_);
+            const std::string update = fmt::format(
+                "UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = {} "
+                "WHERE id IN {}",
+                claim.Add(ToUnixMillis(now + config.visibility_timeout)), IdList(claim, deliver));
+            ORCH_RETURN_IF_ERROR(session.Execute(update, claim.values()));
+          }
+        }
+        if (attempt.messages.empty()) {
+          ParamList params(database_);
+          ORCH_ASSIGN_OR_RETURN(
+              auto rows, session.Query(fmt::format("SELECT MIN(visible_at) FROM queue_messages "
+                                                   "WHERE queue = {}",
+                                                   params.Add(config.name)),
+                                       params.values()));
+          if (!rows.empty() && rows[0][0]) {
+            ORCH_ASSIGN_OR_RETURN(std::int64_t next, sql::ColumnInt64(rows[0], 0, "visible_at"));
+            attempt.next_visible_at = FromUnixMillis(next);
+          }
+        }
+        if (moved_to_dead_letter && database_.dialect() == sql::Dialect::kPostgres) {
+          ParamList notify(database_);
+          ORCH_RETURN_IF_ERROR(session.Query(
+              fmt::format("SELECT pg_notify({}, {})", notify.Add(std::string(kQueueNotifyChannel)),
+                          notify.Add(*config.dead_letter_queue)),
+              notify.values()));
+        }
+        return Ok();
+      }));
+  if (moved_to_dead_letter) {
+    signal_.Notify(*config.dead_letter_queue);
+  }
+  return attempt;
+}
+
+Result<std::vector<Message>> SqlQueue::Receive(std::string_view queue,
+                                               std::uint32_t max_messages,
+                                               std::chrono::milliseconds wait) {
+  ORCH_ASSIGN_OR_RETURN(const QueueConfig config, Config(queue));
+  if (max_messages == 0) {
+    return std::vector<Message>();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    const std::uint64_t seen = signal_.Sequence(queue);
+    ORCH_ASSIGN_OR_RETURN(Attempt attempt, TryReceive(config, max_messages));
+    if (!attempt.messages.empty()) {
+      return std::move(attempt.messages);
+    }
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (remaining <= std::chrono::milliseconds::zero()) {
+      return std::vector<Message>();
+    }
+    auto sleep = std::min(remaining, options_.notification_fallback);
+    if (attempt.next_visible_at) {
+      const auto until_visible = *attempt.next_visible_at - clock_.Now();
+      sleep = std::min(sleep, std::max(until_visible, std::chrono::milliseconds(1)));
+    }
+    signal_.WaitFor(queue, seen, sleep);
+  }
+}
+
+Result<void> SqlQueue::Ack(std::string_view queue, std::string_view receipt) {
+  ORCH_ASSIGN_OR_RETURN(const ParsedReceipt parsed, ParseReceipt(receipt));
+  return database_.InTransaction(
+      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        const std::string remove = fmt::format(
+            "DELETE FROM queue_messages WHERE id = {} AND queue = {} AND receive_count = {}",
+            params.Add(parsed.id), params.Add(std::string(queue)),
+            params.Add(parsed.receive_count));
+        ORCH_RETURN_IF_ERROR(session.Execute(remove, params.values()));
+        return Ok();
+      });
+}
+
+Result<void> SqlQueue::Nack(std::string_view queue, std::string_view receipt,
+                            std::chrono::milliseconds delay) {
+  ORCH_ASSIGN_OR_RETURN(const ParsedReceipt parsed, ParseReceipt(receipt));
+  const TimePoint visible_at = clock_.Now() + std::max(delay, std::chrono::milliseconds::zero());
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        const std::string update = fmt::format(
+            "UPDATE queue_messages SET visible_at = {} "
+            "WHERE id = {} AND queue = {} AND receive_count = {}",
+            params.Add(ToUnixMillis(visible_at)), params.Add(parsed.id),
+            params.Add(std::string(queue)), params.Add(parsed.receive_count));
+        ORCH_RETURN_IF_ERROR(session.Execute(update, params.values()));
+        return Ok();
+      }));
+  signal_.Notify(queue);
+  return Ok();
+}
+
+Result<std::uint64_t> SqlQueue::ApproximateNumberOfMessages(std::string_view queue) {
+  ORCH_RETURN_IF_ERROR(Config(queue));
+  std::int64_t count = 0;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        ORCH_ASSIGN_OR_RETURN(
+            auto rows,
+            session.Query(fmt::format("SELECT COUNT(*) FROM queue_messages "
+                                      "WHERE queue = {} AND visible_at <= {}",
+                                      params.Add(std::string(queue)),
+                                      params.Add(ToUnixMillis(clock_.Now()))),
+                          params.values()));
+        ORCH_ASSIGN_OR_RETURN(count, sql::ColumnInt64(rows.at(0), 0, "count"));
+        return Ok();
+      }));
+  return static_cast<std::uint64_t>(count);
+}
+
+}  // namespace orch::queue

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "orch/common/clock.h"
+#include "orch/queue/queue.h"
+#include "orch/queue/queue_signal.h"
+#include "orch/sql/sql_database.h"
+
+namespace orch::queue {
+
+struct SqlQueueOptions {
+  /// The longest one wait lasts without a notification. Sends by this process wake receivers
+  /// at once, and on PostgreSQL so do other processes' (LISTEN/NOTIFY); SQLite has no
+  /// cross-process notification, so this bound is how soon another process's send is seen.
+  std::chrono::milliseconds notification_fallback{std::chrono::milliseconds(500)};
+};
+
+/// Queue over the `queues` and `queue_messages` tables of a SQL database (SQLite or
+/// PostgreSQL). Visibility, delays and receive counts are columns; a receive is one write
+/// transaction that claims rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent consumers
+/// never block on each other's rows) and pushes their visibility forward. Deadlines come from
+/// the injected clock, so every instance must have a synchronised clock.
+/// Queue configurations are cached after the first read: a changed visibility timeout reaches
+/// running instances when they restart. Thread-safe.
+class SqlQueue final : public Queue {
+ public:
+  SqlQueue(sql::SqlDatabase& database, const Clock& clock, QueueSignal& signal,
+           SqlQueueOptions options = {});
+
+  // Queue
+  Result<void> CreateQueue(const QueueConfig& config) override;
+  Result<std::string> Send(std::string_view queue, std::string_view body,
+                           std::chrono::milliseconds delay) override;
+  Result<std::vector<Message>> Receive(std::string_view queue, std::uint32_t max_messages,
+                                       std::chrono::milliseconds wait) override;
+  Result<void> Ack(std::string_view queue, std::string_view receipt) override;
+  Result<void> Nack(std::string_view queue, std::string_view receipt,
+                    std::chrono::milliseconds delay) override;
+  Result<std::uint64_t> ApproximateNumberOfMessages(std::string_view queue) override;
+
+ private:
+  struct Attempt {
+    std::vector<Message> messages;
+    std::optional<TimePoint> next_visible_at;  // earliest invisible message, when none came
+  };
+
+  Result<QueueConfig> Config(std::string_view queue);
+  Result<Attempt> TryReceive(const QueueConfig& config, std::uint32_t max_messages);
+
+  sql::SqlDatabase& database_;
+  const Clock& clock_;
+  QueueSignal& signal_;
+  const SqlQueueOptions options_;
+  std::mutex configs_mutex_;
+  std::map<std::string, QueueConfig, std::less<>> configs_;  // guarded by configs_mutex_
+};
+
+/// The NOTIFY channel on which PostgreSQL sends carry the queue name.
+inline constexpr std::string_view kQueueNotifyChannel = "orch_queue";
+
+}  // namespace orch::queue

@@ -1,0 +1,229 @@
+#include "orch/sql/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+namespace orch::sql {
+namespace {
+
+Error SqliteError(sqlite3* connection, int code, std::string_view what) {
+  const int primary = code & 0xff;
+  const char* message = connection != nullptr ? sqlite3_errmsg(connection) : sqlite3_errstr(code);
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return Error::AlreadyExists("{}: {}", what, message);
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return Error::Unavailable("{}: database is busy ({})", what, message);
+  }
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    return Error::DataLoss("{}: the database file is corrupt or not a SQLite database ({})", what,
+                           message);
+  }
+  if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+      primary == SQLITE_READONLY || primary == SQLITE_PERM) {
+    return Error::Unavailable("{}: {}", what, message);
+  }
+  return Error::Internal("{}: {}", what, message);
+}
+
+// Finalizes a prepared statement on every path.
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+class SqliteSession final : public SqlSession {
+ public:
+  explicit SqliteSession(sqlite3* connection) : connection_(connection) {}
+
+  Result<std::vector<SqlRow>> Query(std::string_view statement,
+                                    const std::vector<SqlValue>& params) override {
+    std::vector<SqlRow> rows;
+    ORCH_RETURN_IF_ERROR(Run(statement, params, &rows));
+    return rows;
+  }
+
+  Result<std::int64_t> Execute(std::string_view statement,
+                               const std::vector<SqlValue>& params) override {
+    ORCH_RETURN_IF_ERROR(Run(statement, params, nullptr));
+    return static_cast<std::int64_t>(sqlite3_changes(connection_));
+  }
+
+  Result<void> ExecuteScript(std::string_view script) override {
+    const std::string text(script);
+    char* message = nullptr;
+    const int code = sqlite3_exec(connection_, text.c_str(), nullptr, nullptr, &message);
+    if (code != SQLITE_OK) {
+      Error error = SqliteError(connection_, sqlite3_extended_errcode(connection_), "script");
+      sqlite3_free(message);
+      return error;
+    }
+    return Ok();
+  }
+
+ private:
+  Result<void> Run(std::string_view statement, const std::vector<SqlValue>& params,
+                   std::vector<SqlRow>* rows) {
+    sqlite3_stmt* raw = nullptr;
+    int code = sqlite3_prepare_v2(connection_, statement.data(),
+                                  static_cast<int>(statement.size()), &raw, nullptr);
+    StatementPtr prepared(raw);
+    if (code != SQLITE_OK) {
+      return SqliteError(connection_, sqlite3_extended_errcode(connection_), "prepare");
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (const auto* integer = std::get_if<std::int64_t>(&params[i])) {
+        code = sqlite3_bind_int64(raw, index, *integer);
+      } else if (const auto* text = std::get_if<std::string>(&params[i])) {
+        code = sqlite3_bind_text(raw, index, text->data(), static_cast<int>(text->size()),
+                                 SQLITE_STATIC);
+      } else {
+        code = sqlite3_bind_null(raw, index);
+      }
+      if (code != SQLITE_OK) {
+        return SqliteError(connection_, code, "bind");
+      }
+    }
+    while (true) {
+      code = sqlite3_step(raw);
+      if (code == SQLITE_DONE) {
+        return Ok();
+      }
+      if (code != SQLITE_ROW) {
+        return SqliteError(connection_, sqlite3_extended_errcode(connection_), "step");
+      }
+      if (rows == nullptr) {
+        continue;
+      }
+      const int columns = sqlite3_column_count(raw);
+      SqlRow row(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(raw, c) == SQLITE_NULL) {
+          continue;
+        }
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, c));
+        row[static_cast<std::size_t>(c)] =
+            std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(raw, c)));
+      }
+      rows->push_back(std::move(row));
+    }
+  }
+
+  sqlite3* connection_;
+};
+
+Result<void> Exec(sqlite3* connection, const char* statement, std::string_view what) {
+  if (sqlite3_exec(connection, statement, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(connection, sqlite3_extended_errcode(connection), what);
+  }
+  return Ok();
+}
+
+Result<sqlite3*> OpenConnection(const std::string& path, const SqliteOptions& options) {
+  sqlite3* connection = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int code = sqlite3_open_v2(path.c_str(), &connection, flags, nullptr);
+  if (code != SQLITE_OK) {
+    Error error = SqliteError(connection, code, "open " + path);
+    sqlite3_close(connection);
+    return error;
+  }
+  sqlite3_extended_result_codes(connection, 1);
+  sqlite3_busy_timeout(connection, options.busy_timeout_ms);
+  // journal_mode=WAL reads the file header: a corrupt or foreign file fails here, at open.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA quick_check(1)"}) {
+    if (Result<void> result = Exec(connection, pragma, path); !result.ok()) {
+      sqlite3_close(connection);
+      return result.error();
+    }
+  }
+  return connection;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
+                                                             const SqliteOptions& options) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (!parent.empty() && !std::filesystem::is_directory(parent, error)) {
+    return Error::InvalidArgument("cannot open SQLite database {}: directory {} does not exist",
+                                  path, parent.string());
+  }
+  std::vector<sqlite3*> connections;
+  for (int i = 0; i < std::max(1, options.connections); ++i) {
+    Result<sqlite3*> connection = OpenConnection(path, options);
+    if (!connection.ok()) {
+      for (sqlite3* open : connections) {
+        sqlite3_close(open);
+      }
+      return connection.error();
+    }
+    connections.push_back(*connection);
+  }
+  return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(path, std::move(connections)));
+}
+
+SqliteDatabase::SqliteDatabase(std::string path, std::vector<sqlite3*> connections)
+    : path_(std::move(path)), all_connections_(connections), idle_connections_(connections) {}
+
+SqliteDatabase::~SqliteDatabase() {
+  for (sqlite3* connection : all_connections_) {
+    sqlite3_close(connection);
+  }
+}
+
+sqlite3* SqliteDatabase::Acquire() {
+  std::unique_lock lock(pool_mutex_);
+  pool_available_.wait(lock, [&] { return !idle_connections_.empty(); });
+  sqlite3* connection = idle_connections_.back();
+  idle_connections_.pop_back();
+  return connection;
+}
+
+void SqliteDatabase::Release(sqlite3* connection) {
+  {
+    std::lock_guard lock(pool_mutex_);
+    idle_connections_.push_back(connection);
+  }
+  pool_available_.notify_one();
+}
+
+Result<void> SqliteDatabase::InTransaction(
+    Access access, const std::function<Result<void>(SqlSession&)>& body) {
+  std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
+  if (access == Access::kWrite) {
+    write_lock.lock();
+  }
+  sqlite3* connection = Acquire();
+  struct Returner {
+    SqliteDatabase* database;
+    sqlite3* connection;
+    ~Returner() { database->Release(connection); }
+  } returner{this, connection};
+
+  ORCH_RETURN_IF_ERROR(
+      Exec(connection, access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", "begin"));
+  SqliteSession session(connection);
+  Result<void> result = body(session);
+  if (!result.ok()) {
+    if (sqlite3_get_autocommit(connection) == 0) {
+      if (Result<void> rollback = Exec(connection, "ROLLBACK", "rollback"); !rollback.ok()) {
+        spdlog::warn("sqlite {}: {}", path_, rollback.error().ToString());
+      }
+    }
+    return result;
+  }
+  if (Result<void> commit = Exec(connection, "COMMIT", "commit"); !commit.ok()) {
+    (void)Exec(connection, "ROLLBACK", "rollback");
+    return commit;
+  }
+  return Ok();
+}
+
+}  // namespace orch::sql

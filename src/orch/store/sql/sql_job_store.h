@@ -1,0 +1,39 @@
+#pragma once
+
+#include "orch/common/clock.h"
+#include "orch/sql/sql_database.h"
+#include "orch/store/job_store.h"
+
+namespace orch::store {
+
+/// JobStore over a SQL database (SQLite or PostgreSQL; schema in store/migrations/). The SQL is
+/// shared, so both backends behave alike by construction; the contract suite checks it.
+/// Columns: metadata and external_id hold JSON text; timestamps are Unix milliseconds; the
+/// lease is three nullable columns. Thread-safe (the database is).
+class SqlJobStore final : public JobStore {
+ public:
+  SqlJobStore(sql::SqlDatabase& database, const Clock& clock);
+
+  // JobStore
+  Result<InsertOutcome> InsertIfAbsent(const job::Job& job) override;
+  Result<job::Job> GetJob(std::string_view id) override;
+  Result<std::optional<job::Job>> FindJob(job::JobType type, std::uint64_t internal_id) override;
+  Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version) override;
+  Result<std::vector<job::Job>> ListJobs(const JobFilter& filter) override;
+  Result<std::vector<job::Job>> JobsWithoutSuccessor(
+      job::JobType type, job::JobStatus status, job::JobType successor_type,
+      std::uint64_t min_internal_id, std::uint32_t limit,
+      const std::optional<std::string>& orchestrator_version) override;
+  Result<std::vector<job::Job>> JobsWithExpiredLease(TimePoint now, std::uint32_t limit) override;
+  Result<std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t>>
+  CountJobsByTypeAndStatus() override;
+
+ private:
+  Result<std::vector<job::Job>> Select(const std::string& sql,
+                                       const std::vector<sql::SqlValue>& params);
+
+  sql::SqlDatabase& database_;
+  const Clock& clock_;
+};
+
+}  // namespace orch::store

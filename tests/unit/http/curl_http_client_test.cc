@@ -1,0 +1,316 @@
+#include "orch/http/curl_http_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace orch::http {
+namespace {
+
+using std::chrono_literals::operator""ms;
+using std::chrono_literals::operator""s;
+
+// An httplib server on 127.0.0.1 at a free port, serving on its own thread until destroyed.
+class LocalServer {
+ public:
+  explicit LocalServer(const std::function<void(httplib::Server&)>& routes) {
+    routes(server_);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      finished_ = true;
+    });
+  }
+
+  ~LocalServer() {
+    // stop() is a no-op until the listen loop has started; that start is imminent.
+    while (!server_.is_running() && !finished_) {
+      std::this_thread::yield();
+    }
+    server_.stop();
+    thread_.join();
+  }
+
+  LocalServer(const LocalServer&) = delete;
+  LocalServer& operator=(const LocalServer&) = delete;
+
+  int port() const { return port_; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = -1;
+  std::atomic<bool> finished_ = false;
+  std::thread thread_;
+};
+
+// A port on 127.0.0.1 that nothing listens on: bound to learn a free one, then closed.
+int ClosedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  socklen_t length = sizeof(address);
+  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// Lets a server handler block until the test opens it (or a deadline passes, so that a failing
+// test cannot hang the server's shutdown).
+class Gate {
+ public:
+  void Open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mutex_);
+    opened_.wait_for(lock, 10s, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+HttpRequest Request(std::string method, std::string url) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.url = std::move(url);
+  return request;
+}
+
+TEST(CurlHttpClientTest, GetReturnsStatusBodyAndHeaders) {
+  LocalServer server([](httplib::Server& svr) {
+    svr.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("X-Reply", "yes");
+      res.set_content("world", "text/plain");
+    });
+  });
+  CurlHttpClient client;
+  Result<HttpResponse> response = client.Send(Request("GET", server.url("/hello")));
+  ASSERT_TRUE(response.ok()) << response.error().ToString();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "world");
+  EXPECT_EQ(FindHeader(response->headers, "x-reply"), "yes");
+  EXPECT_EQ(FindHeader(response->headers, "Content-Type"), "text/plain");
+}
+
+TEST(CurlHttpClientTest, PostSendsBodyAndHeaders) {
+  std::string received_body;
+  std::string received_type;
+  std::string received_token;
+  LocalServer server([&](httplib::Server& svr) {
+    svr.Post("/echo", [&](const httplib::Request& req, httplib::Response& res) {
+      received_body = req.body;
+      received_type = req.get_header_value("Content-Type");
+      received_token = req.get_header_value("X-Token");
+      res.status = 201;
+      res.set_content(req.body, "application/octet-stream");
+    });
+  });
+  CurlHttpClient client;
+  HttpRequest request = Request("POST", server.url("/echo"));
+  request.headers = {{"Content-Type", "application/json"}, {"X-Token", "t"}};
+  request.body = std::string("{\"a\":\0\"b\"}", 10) + std::string(100'000, 'z');
+  Result<HttpResponse> response = client.Send(request);
+  ASSERT_TRUE(response.ok()) << response.error().ToString();
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(response->body, request.body);
+  EXPECT_EQ(received_body, request.body);
+  EXPECT_EQ(received_type, "application/json");
+  EXPECT_EQ(received_token, "t");
+}
+
+TEST(CurlHttpClientTest, OtherMethodsUseTheirNames) {
+  LocalServer server([](httplib::Server& svr) {
+    const auto reply = [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(req.method + " " + req.body, "text/plain");
+    };
+    svr.Put("/thing", reply);
+    svr.Delete("/thing", reply);
+    svr.Patch("/thing", reply);
+  });
+  CurlHttpClient client;
+  HttpRequest put = Request("PUT", server.url("/thing"));
+  put.body = "new";
+  EXPECT_EQ(client.Send(put).value().body, "PUT new");
+  EXPECT_EQ(client.Send(Request("DELETE", server.url("/thing"))).value().body, "DELETE ");
+  EXPECT_EQ(client.Send(Request("PATCH", server.url("/thing"))).value().body, "PATCH ");
+}
+
+TEST(CurlHttpClientTest, SendsHeadersWithEmptyValues) {
+  // httplib drops empty header values when parsing, so this server reads the raw request.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::string raw_request;
+  std::thread server([&] {
+    const int connection = ::accept(listener, nullptr, nullptr);
+    if (connection < 0) {
+      return;
+    }
+    char buffer[4096];
+    while (raw_request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t count = ::read(connection, buffer, sizeof(buffer));
+      if (count <= 0) {
+        break;
+      }
+      raw_request.append(buffer, static_cast<std::size_t>(count));
+    }
+    const std::string_view reply = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+    EXPECT_EQ(::write(connection, reply.data(), reply.size()), static_cast<ssize_t>(reply.size()));
+    ::close(connection);
+  });
+  CurlHttpClient client;
+  HttpRequest request =
+      Request("GET", "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/");
+  request.headers = {{"X-Empty", ""}, {"X-Full", "v"}};
+  Result<HttpResponse> response = client.Send(request);
+  server.join();
+  ::close(listener);
+  ASSERT_TRUE(response.ok()) << response.error().ToString();
+  EXPECT_EQ(response->status, 204);
+  EXPECT_NE(raw_request.find("\r\nX-Empty:\r\n"), std::string::npos) << raw_request;
+  EXPECT_NE(raw_request.find("\r\nX-Full: v\r\n"), std::string::npos) << raw_request;
+  EXPECT_EQ(raw_request.find("Expect:"), std::string::npos) << raw_request;
+}
+
+TEST(CurlHttpClientTest, NonSuccessStatusesAreValues) {
+  LocalServer server([](httplib::Server& svr) {
+    svr.Get("/busy", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 503;
+      res.set_content("try later", "text/plain");
+    });
+    svr.Get("/moved", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("/elsewhere");
+    });
+  });
+  CurlHttpClient client;
+  Result<HttpResponse> busy = client.Send(Request("GET", server.url("/busy")));
+  ASSERT_TRUE(busy.ok()) << busy.error().ToString();
+  EXPECT_EQ(busy->status, 503);
+  EXPECT_EQ(busy->body, "try later");
+  Result<HttpResponse> missing = client.Send(Request("GET", server.url("/missing")));
+  ASSERT_TRUE(missing.ok()) << missing.error().ToString();
+  EXPECT_EQ(missing->status, 404);
+  Result<HttpResponse> moved = client.Send(Request("GET", server.url("/moved")));
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  EXPECT_EQ(moved->status, 302);
+  EXPECT_EQ(FindHeader(moved->headers, "Location"), "/elsewhere");
+}
+
+TEST(CurlHttpClientTest, ConnectionRefusedIsTransientAndHidesSecrets) {
+  const std::string url =
+      "http://user:secret@127.0.0.1:" + std::to_string(ClosedPort()) + "/hook?token=hush";
+  CurlHttpClient client;
+  Result<HttpResponse> response = client.Send(Request("POST", url));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code(), ErrorCode::kUnavailable);
+  EXPECT_TRUE(response.error().transient());
+  const std::string message = response.error().ToString();
+  EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+  EXPECT_EQ(message.find("hush"), std::string::npos) << message;
+  EXPECT_NE(message.find("http://user:***@127.0.0.1:"), std::string::npos) << message;
+}
+
+TEST(CurlHttpClientTest, SlowServerIsATransientTimeout) {
+  Gate gate;
+  LocalServer server([&](httplib::Server& svr) {
+    svr.Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+      gate.Wait();
+      res.set_content("late", "text/plain");
+    });
+  });
+  CurlHttpClient client;
+  HttpRequest request = Request("GET", server.url("/slow"));
+  request.timeout = 200ms;
+  Result<HttpResponse> response = client.Send(request);
+  gate.Open();
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code(), ErrorCode::kTimeout);
+  EXPECT_TRUE(response.error().transient());
+}
+
+TEST(CurlHttpClientTest, RejectsBadRequestsPermanently) {
+  CurlHttpClient client;
+  std::vector<HttpRequest> requests = {
+      Request("GET", "file:///etc/passwd"), Request("GET", "ftp://127.0.0.1/x"),
+      Request("GET", "not a url"),          Request("GET POST", "http://127.0.0.1/"),
+      Request("", "http://127.0.0.1/"),
+  };
+  HttpRequest injected = Request("GET", "http://127.0.0.1/");
+  injected.headers = {{"X-A", "a\r\nX-Evil: 1"}};
+  requests.push_back(injected);
+  HttpRequest bad_name = Request("GET", "http://127.0.0.1/");
+  bad_name.headers = {{"X A", "a"}};
+  requests.push_back(bad_name);
+  HttpRequest no_timeout = Request("GET", "http://127.0.0.1/");
+  no_timeout.timeout = 0ms;
+  requests.push_back(no_timeout);
+  for (const HttpRequest& request : requests) {
+    Result<HttpResponse> response = client.Send(request);
+    ASSERT_FALSE(response.ok()) << request.method << " " << request.url;
+    EXPECT_EQ(response.error().code(), ErrorCode::kInvalidArgument) << response.error().ToString();
+    EXPECT_FALSE(response.error().transient());
+  }
+}
+
+TEST(CurlHttpClientTest, ConcurrentRequestsFromManyThreads) {
+  std::atomic<int> served = 0;
+  LocalServer server([&](httplib::Server& svr) {
+    svr.Get("/n", [&](const httplib::Request& req, httplib::Response& res) {
+      ++served;
+      res.set_content(req.get_param_value("i"), "text/plain");
+    });
+  });
+  CurlHttpClient client;
+  constexpr int kThreads = 4;
+  constexpr int kRequestsPerThread = 10;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRequestsPerThread; ++i) {
+        const std::string id = std::to_string(t * 100 + i);
+        Result<HttpResponse> response = client.Send(Request("GET", server.url("/n?i=" + id)));
+        ASSERT_TRUE(response.ok()) << response.error().ToString();
+        EXPECT_EQ(response->body, id);
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(served.load(), kThreads * kRequestsPerThread);
+}
+
+}  // namespace
+}  // namespace orch::http
