@@ -10,9 +10,10 @@
 #include <mutex>
 #include <pqxx/pqxx>
 
+#include "tests/contract/test_database.h"
+
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
-#include "tests/contract/test_database.h"
 
 namespace orch::bench {
 namespace {
@@ -118,8 +119,9 @@ void BM_RawCommitSqlite(benchmark::State& state) {
   testing::TempDir dir;
   sqlite3* db = nullptr;
   sqlite3_open((dir.path() + "/raw.db").c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                   "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES ('x')", -1, &insert, nullptr);

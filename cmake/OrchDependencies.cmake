@@ -8,7 +8,9 @@ find_package(spdlog REQUIRED)
 find_package(CURL REQUIRED)
 pkg_check_modules(UUID REQUIRED IMPORTED_TARGET uuid)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
-find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+# Debian's cpp-httplib is a compiled library whose users must share its feature macros; its
+# pkg-config file carries them.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 if(ORCH_WITH_POSTGRES)
   pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 endif()

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +35,9 @@ struct AlerterBackend {
   std::string name;  // the test name suffix: letters, digits and '_' only
   std::function<std::unique_ptr<AlerterHarness>()> make;
 };
+
+// Shows the backend by name in test listings (gtest would dump its bytes).
+inline void PrintTo(const AlerterBackend& backend, std::ostream* out) { *out << backend.name; }
 
 inline std::string AlerterBackendName(const ::testing::TestParamInfo<AlerterBackend>& info) {
   return info.param.name;

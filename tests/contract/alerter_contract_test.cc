@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tests/fakes/recording_alerter.h"
+#include "tests/support/local_http_server.h"
 
 #include "orch/alert/log/log_alerter.h"
 #include "orch/alert/webhook/webhook_alerter.h"
@@ -26,80 +27,12 @@
 namespace orch::alert {
 namespace {
 
+using ::orch::testing::ClosedLoopbackPort;
+using ::orch::testing::Gate;
+using ::orch::testing::LocalHttpServer;
+
 using std::chrono_literals::operator""ms;
 using std::chrono_literals::operator""s;
-
-// An httplib server on 127.0.0.1 at a free port, serving on its own thread until destroyed.
-class LocalServer {
- public:
-  explicit LocalServer(const std::function<void(httplib::Server&)>& routes) {
-    routes(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] {
-      server_.listen_after_bind();
-      finished_ = true;
-    });
-  }
-
-  ~LocalServer() {
-    // stop() is a no-op until the listen loop has started; that start is imminent.
-    while (!server_.is_running() && !finished_) {
-      std::this_thread::yield();
-    }
-    server_.stop();
-    thread_.join();
-  }
-
-  LocalServer(const LocalServer&) = delete;
-  LocalServer& operator=(const LocalServer&) = delete;
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = -1;
-  std::atomic<bool> finished_ = false;
-  std::thread thread_;
-};
-
-// A port on 127.0.0.1 that nothing listens on: bound to learn a free one, then closed.
-int ClosedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  EXPECT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  socklen_t length = sizeof(address);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-// Lets a server handler block until opened (or a deadline passes, so that a failing test cannot
-// hang the server's shutdown).
-class Gate {
- public:
-  void Open() {
-    {
-      std::lock_guard lock(mutex_);
-      open_ = true;
-    }
-    opened_.notify_all();
-  }
-  void Wait() {
-    std::unique_lock lock(mutex_);
-    opened_.wait_for(lock, 10s, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable opened_;
-  bool open_ = false;
-};
 
 class LogHarness final : public AlerterHarness {
  public:
@@ -127,9 +60,9 @@ enum class ServerBehaviour { kAccept, kFail, kNeverAnswer };
 class WebhookHarness final : public AlerterHarness {
  public:
   WebhookHarness(std::optional<ServerBehaviour> behaviour, WebhookOptions options) {
-    std::string url = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/hook";
+    std::string url = "http://127.0.0.1:" + std::to_string(ClosedLoopbackPort()) + "/hook";
     if (behaviour.has_value()) {
-      server_ = std::make_unique<LocalServer>([this, behaviour](httplib::Server& svr) {
+      server_ = std::make_unique<LocalHttpServer>([this, behaviour](httplib::Server& svr) {
         svr.Post("/hook", [this, behaviour](const httplib::Request&, httplib::Response& res) {
           if (*behaviour == ServerBehaviour::kNeverAnswer) {
             gate_.Wait();
@@ -151,7 +84,7 @@ class WebhookHarness final : public AlerterHarness {
 
  private:
   Gate gate_;
-  std::unique_ptr<LocalServer> server_;
+  std::unique_ptr<LocalHttpServer> server_;
   http::CurlHttpClient client_;
   std::unique_ptr<WebhookAlerter> alerter_;
 };

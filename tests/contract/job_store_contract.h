@@ -9,9 +9,10 @@
 #include <barrier>
 #include <thread>
 
-#include "orch/store/sql/sql_job_store.h"
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
+
+#include "orch/store/sql/sql_job_store.h"
 
 namespace orch::testing {
 
@@ -36,8 +37,7 @@ class JobStoreContract : public ::testing::TestWithParam<DatabaseBackend> {
   }
 
   job::Job Insert(job::JobType type, std::uint64_t internal_id,
-                  job::JobStatus status = job::JobStatus::kCreated,
-                  std::string version = "0.1.0") {
+                  job::JobStatus status = job::JobStatus::kCreated, std::string version = "0.1.0") {
     job::Job job = job::NewJob(type, internal_id, SnosMetadata(internal_id), clock_.Now());
     job.status = status;
     job.metadata.common.orchestrator_version = std::move(version);
@@ -101,8 +101,9 @@ TEST_P(JobStoreContract, SecondInsertOfSameTypeAndInternalIdReturnsTheFirst) {
   EXPECT_EQ(outcome->job.metadata, first.metadata);
 
   // Same internal id, other type: a different job.
-  EXPECT_TRUE(store_->InsertIfAbsent(
-                       job::NewJob(job::JobType::kProofCreation, 5, SnosMetadata(5), clock_.Now()))
+  EXPECT_TRUE(store_
+                  ->InsertIfAbsent(
+                      job::NewJob(job::JobType::kProofCreation, 5, SnosMetadata(5), clock_.Now()))
                   ->inserted);
 }
 
@@ -141,8 +142,8 @@ TEST_P(JobStoreContract, MissingJobsAreNotFound) {
 TEST_P(JobStoreContract, UpdateIsCompareAndSetOnVersion) {
   job::Job job = Insert(job::JobType::kSnosRun, 1);
   job.status = job::JobStatus::kLockedForProcessing;
-  job.lease = job::Lease{"instance-a", clock_.Now() + std::chrono::seconds(30),
-                         job::JobStatus::kCreated};
+  job.lease =
+      job::Lease{"instance-a", clock_.Now() + std::chrono::seconds(30), job::JobStatus::kCreated};
   job.external_id = std::string("task-1");
   clock_.Advance(std::chrono::seconds(2));
 
@@ -217,8 +218,8 @@ TEST_P(JobStoreContract, ListJobsFiltersAndOrders) {
       {.types = {JobType::kSnosRun}, .excluded_statuses = {JobStatus::kCompleted}});
   EXPECT_EQ(InternalIds(*excluded), (std::vector<std::uint64_t>{3, 4}));
 
-  auto range = store_->ListJobs(
-      {.types = {JobType::kSnosRun}, .min_internal_id = 2, .max_internal_id = 3});
+  auto range =
+      store_->ListJobs({.types = {JobType::kSnosRun}, .min_internal_id = 2, .max_internal_id = 3});
   EXPECT_EQ(InternalIds(*range), (std::vector<std::uint64_t>{2, 3}));
 
   auto newest = store_->ListJobs({.types = {JobType::kSnosRun}, .newest_first = true, .limit = 2});
@@ -228,8 +229,8 @@ TEST_P(JobStoreContract, ListJobsFiltersAndOrders) {
       store_->ListJobs({.types = {JobType::kSnosRun}, .orchestrator_version = "0.1.0"});
   EXPECT_EQ(InternalIds(*versioned), (std::vector<std::uint64_t>{1, 2, 3}));
 
-  auto both_statuses = store_->ListJobs({.statuses = {JobStatus::kFailed, JobStatus::kCreated},
-                                         .min_internal_id = 2});
+  auto both_statuses = store_->ListJobs(
+      {.statuses = {JobStatus::kFailed, JobStatus::kCreated}, .min_internal_id = 2});
   EXPECT_EQ(InternalIds(*both_statuses), (std::vector<std::uint64_t>{3, 4}));
 }
 
@@ -252,8 +253,8 @@ TEST_P(JobStoreContract, LatestAndOldestQueries) {
   auto latest_versioned = store::LatestJobByType(*store_, JobType::kSnosRun, "0.1.0");
   EXPECT_EQ((*latest_versioned)->internal_id, 12u);
 
-  auto oldest = store::OldestJobByTypeExcludingStatuses(*store_, JobType::kSnosRun,
-                                                        {JobStatus::kCompleted});
+  auto oldest =
+      store::OldestJobByTypeExcludingStatuses(*store_, JobType::kSnosRun, {JobStatus::kCompleted});
   ASSERT_TRUE(oldest.ok());
   EXPECT_EQ((*oldest)->internal_id, 11u);
   auto oldest_excluding_more = store::OldestJobByTypeExcludingStatuses(
@@ -280,8 +281,8 @@ TEST_P(JobStoreContract, JobsWithoutSuccessorSkipsThoseWithOne) {
                                               JobType::kProofCreation, 2, 1, std::nullopt);
   EXPECT_EQ(InternalIds(*bounded), (std::vector<std::uint64_t>{3}));
 
-  auto other_version = store_->JobsWithoutSuccessor(
-      JobType::kSnosRun, JobStatus::kCompleted, JobType::kProofCreation, 0, 100, "9.9.9");
+  auto other_version = store_->JobsWithoutSuccessor(JobType::kSnosRun, JobStatus::kCompleted,
+                                                    JobType::kProofCreation, 0, 100, "9.9.9");
   EXPECT_TRUE(other_version->empty());
 }
 

@@ -4,9 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include "orch/store/sql/sql_lock_store.h"
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
+
+#include "orch/store/sql/sql_lock_store.h"
 
 namespace orch::testing {
 

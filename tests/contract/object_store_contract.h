@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,9 @@ struct ObjectStoreBackend {
   std::string name;  // the test name suffix: letters, digits and '_' only
   std::function<std::unique_ptr<ObjectStoreHarness>()> make;
 };
+
+// Shows the backend by name in test listings (gtest would dump its bytes).
+inline void PrintTo(const ObjectStoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 inline std::string ObjectStoreBackendName(
     const ::testing::TestParamInfo<ObjectStoreBackend>& info) {

@@ -11,9 +11,10 @@
 #include <set>
 #include <thread>
 
-#include "orch/queue/sql/sql_queue.h"
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
+
+#include "orch/queue/sql/sql_queue.h"
 
 namespace orch::testing {
 

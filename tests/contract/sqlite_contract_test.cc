@@ -9,7 +9,6 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, JobStoreContract, ::testing::Values(SqliteBacke
                          BackendName());
 INSTANTIATE_TEST_SUITE_P(Sqlite, LockStoreContract, ::testing::Values(SqliteBackend()),
                          BackendName());
-INSTANTIATE_TEST_SUITE_P(Sqlite, QueueContract, ::testing::Values(SqliteBackend()),
-                         BackendName());
+INSTANTIATE_TEST_SUITE_P(Sqlite, QueueContract, ::testing::Values(SqliteBackend()), BackendName());
 
 }  // namespace orch::testing

@@ -39,11 +39,10 @@ class PostgresTestDatabase final : public TestDatabase {
   ~PostgresTestDatabase() override {
     database_.reset();
     if (auto admin = sql::PostgresDatabase::Open(admin_url_, {.connections = 1}); admin.ok()) {
-      (void)(*admin)->InTransaction(sql::SqlDatabase::Access::kWrite,
-                                    [&](sql::SqlSession& session) {
-                                      return session.ExecuteScript("DROP SCHEMA IF EXISTS " +
-                                                                   schema_ + " CASCADE");
-                                    });
+      (void)(*admin)->InTransaction(
+          sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) {
+            return session.ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+          });
     }
   }
 
@@ -95,9 +94,10 @@ Result<std::unique_ptr<TestDatabase>> OpenPostgresTestDatabase() {
   std::string schema = "orch_test_" + NewUuid().substr(0, 8) + NewUuid().substr(0, 8);
   {
     ORCH_ASSIGN_OR_RETURN(auto admin, sql::PostgresDatabase::Open(admin_url, {.connections = 1}));
-    ORCH_RETURN_IF_ERROR(admin->InTransaction(
-        sql::SqlDatabase::Access::kWrite,
-        [&](sql::SqlSession& session) { return session.ExecuteScript("CREATE SCHEMA " + schema); }));
+    ORCH_RETURN_IF_ERROR(
+        admin->InTransaction(sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) {
+          return session.ExecuteScript("CREATE SCHEMA " + schema);
+        }));
   }
   std::string url = admin_url;
   url += (url.find('?') == std::string::npos ? "?" : "&");

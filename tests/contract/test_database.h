@@ -61,17 +61,17 @@ class TempDir {
 /// Opens the backend's test database into `lhs`. A PostgreSQL suite without
 /// ORCH_TEST_POSTGRES_URL fails when CI=true (a suite that silently skips in CI proves nothing)
 /// and is skipped elsewhere.
-#define ORCH_OPEN_TEST_DATABASE(lhs, backend)                                              \
-  do {                                                                                     \
-    auto orch_opened_ = (backend).open();                                                  \
-    if (!orch_opened_.ok()) {                                                              \
-      if (orch_opened_.error().code() == ::orch::ErrorCode::kFailedPrecondition &&         \
-          !::orch::testing::IsCi()) {                                                      \
-        GTEST_SKIP() << orch_opened_.error().message();                                    \
-      }                                                                                    \
-      FAIL() << orch_opened_.error().ToString();                                           \
-    }                                                                                      \
-    lhs = std::move(orch_opened_).value();                                                 \
+#define ORCH_OPEN_TEST_DATABASE(lhs, backend)                                      \
+  do {                                                                             \
+    auto orch_opened_ = (backend).open();                                          \
+    if (!orch_opened_.ok()) {                                                      \
+      if (orch_opened_.error().code() == ::orch::ErrorCode::kFailedPrecondition && \
+          !::orch::testing::IsCi()) {                                              \
+        GTEST_SKIP() << orch_opened_.error().message();                            \
+      }                                                                            \
+      FAIL() << orch_opened_.error().ToString();                                   \
+    }                                                                              \
+    lhs = std::move(orch_opened_).value();                                         \
   } while (false)
 
 namespace orch::testing {

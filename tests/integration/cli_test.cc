@@ -1,19 +1,19 @@
 // Runs the orchestrator binary as an operator would and checks exit codes and messages.
-#include <sys/socket.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "tests/contract/test_database.h"
+
 #include "orch/sql/sqlite/sqlite_database.h"
 #include "orch/store/schema.h"
-#include "tests/contract/test_database.h"
 
 namespace orch::testing {
 namespace {
@@ -135,19 +135,20 @@ TEST(CliTest, BadInputGivesOneClearErrorLineAndExitCodeOne) {
 
 TEST(CliTest, RunRefusesADatabaseWithANewerSchema) {
   TempDir dir;
-  const std::string urls = " --database-url sqlite://" + dir.path() + "/orch.db --storage-url file://" +
-                           dir.path() + "/artifacts";
+  const std::string urls = " --database-url sqlite://" + dir.path() +
+                           "/orch.db --storage-url file://" + dir.path() + "/artifacts";
   ASSERT_EQ(RunOrchestrator(dir, "setup" + urls).exit_code, 0);
   {
     auto database = sql::SqliteDatabase::Open(dir.path() + "/orch.db", {});
     ASSERT_TRUE(database.ok());
-    ASSERT_TRUE((*database)
-                    ->InTransaction(sql::SqlDatabase::Access::kWrite,
-                                    [](sql::SqlSession& session) {
-                                      return session.ExecuteScript(
-                                          "INSERT INTO schema_migrations VALUES (999, 'future', 0)");
-                                    })
-                    .ok());
+    ASSERT_TRUE(
+        (*database)
+            ->InTransaction(sql::SqlDatabase::Access::kWrite,
+                            [](sql::SqlSession& session) {
+                              return session.ExecuteScript(
+                                  "INSERT INTO schema_migrations VALUES (999, 'future', 0)");
+                            })
+            .ok());
   }
   for (const std::string command : {"run", "setup"}) {
     const CommandResult result = RunOrchestrator(dir, command + urls);

@@ -1,16 +1,16 @@
 // A consumer killed with SIGKILL while it holds received, unacked messages loses none of them:
 // they are delivered again once their visibility timeout passes.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <set>
 
-#include "orch/queue/sql/sql_queue.h"
 #include "tests/contract/test_database.h"
+
+#include "orch/queue/sql/sql_queue.h"
 
 namespace orch::testing {
 namespace {
@@ -74,8 +74,8 @@ TEST_P(QueueCrashTest, KilledConsumerLosesNoMessages) {
   EXPECT_EQ(recovered.size(), static_cast<std::size_t>(kMessages));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QueueCrashTest,
-                         ::testing::Values(SqliteBackend(), PostgresBackend()),
+// ORCH_CRASH_BACKEND (SqliteBackend or PostgresBackend) is set per test executable.
+INSTANTIATE_TEST_SUITE_P(Backends, QueueCrashTest, ::testing::Values(ORCH_CRASH_BACKEND()),
                          BackendName());
 
 }  // namespace

@@ -58,10 +58,9 @@ struct DatabaseBackend {
 // The only table of database backends. Adding one means a line here, a directory under
 // sql/ and an ORCH_WITH_* option.
 constexpr auto kDatabaseBackends = std::to_array<DatabaseBackend>({
-    {"sqlite", &OpenSqlite},
+  {"sqlite", &OpenSqlite},
 #if ORCH_WITH_POSTGRES
-    {"postgres", &OpenPostgres},
-    {"postgresql", &OpenPostgres},
+      {"postgres", &OpenPostgres}, {"postgresql", &OpenPostgres},
 #endif
 });
 

@@ -1,8 +1,7 @@
 #include "orch/cli/cli.h"
 
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "orch/cli/run_command.h"
 #include "orch/cli/setup_command.h"
@@ -38,8 +37,9 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-  CLI::App app{"Madara Orchestrator: takes every block of a Starknet appchain through "
-               "SNOS, proving, data availability and settlement."};
+  CLI::App app{
+      "Madara Orchestrator: takes every block of a Starknet appchain through "
+      "SNOS, proving, data availability and settlement."};
   app.set_version_flag("--version", std::string(ORCH_VERSION));
   app.require_subcommand(1);
 

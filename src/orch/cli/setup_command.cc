@@ -19,9 +19,10 @@ Result<void> RunSetup(const CommonOptions& options) {
   // Opening every backend checks the storage and alert URLs and creates the artifact directory.
   SystemClock clock;
   ORCH_RETURN_IF_ERROR(app::Backends::Open(urls, clock));
-  spdlog::info("setup complete: database {} at schema version {} ({} migration(s) applied); "
-               "artifacts at {}",
-               RedactUrl(urls.database_url), version, *applied, RedactUrl(urls.storage_url));
+  spdlog::info(
+      "setup complete: database {} at schema version {} ({} migration(s) applied); "
+      "artifacts at {}",
+      RedactUrl(urls.database_url), version, *applied, RedactUrl(urls.storage_url));
   return Ok();
 }
 

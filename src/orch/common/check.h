@@ -12,9 +12,9 @@ namespace orch::internal {
 
 /// Stops the process when a programmer error is detected. Never use it for conditions the
 /// environment controls (input, network, database contents): those return an Error.
-#define ORCH_CHECK(condition, ...)                                                           \
-  do {                                                                                       \
-    if (!(condition)) [[unlikely]] {                                                         \
+#define ORCH_CHECK(condition, ...)                                                             \
+  do {                                                                                         \
+    if (!(condition)) [[unlikely]] {                                                           \
       ::orch::internal::CheckFailed(__FILE__, __LINE__, #condition, fmt::format(__VA_ARGS__)); \
-    }                                                                                        \
+    }                                                                                          \
   } while (false)

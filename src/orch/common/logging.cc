@@ -1,12 +1,12 @@
 #include "orch/common/logging.h"
 
-#include <cstdlib>
-#include <memory>
-
-#include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 #include "orch/common/strings.h"
 
@@ -18,9 +18,8 @@ namespace {
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            msg.time.time_since_epoch())
-                            .count();
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
     nlohmann::ordered_json record = {
         {"timestamp_ms", millis},
         {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
@@ -77,9 +76,10 @@ Result<spdlog::level::level_enum> ParseLogLevel(std::string_view text) {
   if (lower == "warn" || lower == "warning") return spdlog::level::warn;
   if (lower == "error") return spdlog::level::err;
   if (lower == "off") return spdlog::level::off;
-  return Error::InvalidArgument("unknown log level '{}' (expected trace, debug, info, warn, "
-                                "error or off)",
-                                text);
+  return Error::InvalidArgument(
+      "unknown log level '{}' (expected trace, debug, info, warn, "
+      "error or off)",
+      text);
 }
 
 Result<LogSettings> LogSettingsFromEnvironment(const EnvironmentLookup& environment) {

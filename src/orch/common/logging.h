@@ -1,11 +1,11 @@
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <spdlog/common.h>
 
 #include "orch/common/result.h"
 

@@ -17,14 +17,14 @@ class [[nodiscard]] Result {
  public:
   static_assert(!std::is_same_v<T, Error>, "Result<Error> is ambiguous");
 
-  Result(const T& value) : storage_(value) {}  // NOLINT: implicit by design, like expected
-  Result(T&& value) : storage_(std::move(value)) {}  // NOLINT
+  Result(const T& value) : storage_(value) {}          // NOLINT: implicit by design, like expected
+  Result(T&& value) : storage_(std::move(value)) {}    // NOLINT
   Result(Error error) : storage_(std::move(error)) {}  // NOLINT
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>>)
-  Result(U&& value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result<T>>)
+      Result(U&& value)
+      : storage_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
 
   bool ok() const { return storage_.index() == 0; }
   bool has_value() const { return ok(); }

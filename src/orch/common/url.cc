@@ -10,8 +10,8 @@ bool IsSchemeChar(char c, bool first) {
   if (std::isalpha(static_cast<unsigned char>(c)) != 0) {
     return true;
   }
-  return !first && (std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' ||
-                    c == '.');
+  return !first &&
+         (std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.');
 }
 
 int HexValue(char c) {
@@ -53,9 +53,8 @@ std::string RedactUrl(std::string_view text) {
   const std::size_t authority_start = scheme_end + 3;
   const std::size_t authority_end = text.find_first_of("/?#", authority_start);
   const std::string_view authority = text.substr(
-      authority_start,
-      authority_end == std::string_view::npos ? std::string_view::npos
-                                              : authority_end - authority_start);
+      authority_start, authority_end == std::string_view::npos ? std::string_view::npos
+                                                               : authority_end - authority_start);
   const std::size_t at = authority.rfind('@');
   if (at == std::string_view::npos) {
     return std::string(text);

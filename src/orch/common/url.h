@@ -24,7 +24,7 @@ class Url {
   const std::optional<std::string>& password() const { return password_; }
   const std::string& host() const { return host_; }
   std::optional<std::uint16_t> port() const { return port_; }
-  const std::string& path() const { return path_; }  // percent-decoded
+  const std::string& path() const { return path_; }    // percent-decoded
   const std::string& query() const { return query_; }  // raw, without '?'
 
   /// The original text with the password replaced by "***": safe for logs and errors.

@@ -1,11 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "orch/common/clock.h"
 #include "orch/job/job_metadata.h"
@@ -22,7 +21,7 @@ using ExternalId = std::variant<std::string, std::int64_t>;
 /// in; the lease says who works on it and until when. An expired lease means the holder died
 /// or hung: the sweeper puts the job back to `previous_status` and re-enqueues it.
 struct Lease {
-  std::string owner;                 // instance id of the holder
+  std::string owner;  // instance id of the holder
   TimePoint expires_at;
   JobStatus previous_status = JobStatus::kCreated;  // where the job goes back to
 

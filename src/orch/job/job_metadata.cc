@@ -353,8 +353,7 @@ std::optional<std::string> ReadStateUpdate(FieldReader& reader, StateUpdateMetad
   } else if (kind == "Block") {
     update.context.kind = SettlementContext::Kind::kBlock;
   } else {
-    return reader.Path("context") + ".type: expected \"Batch\" or \"Block\", got \"" + kind +
-           "\"";
+    return reader.Path("context") + ".type: expected \"Batch\" or \"Block\", got \"" + kind + "\"";
   }
   return reader.error();
 }

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "orch/common/result.h"
 
@@ -69,8 +68,8 @@ struct ProvingMetadata {
   std::optional<std::string> ensure_on_chain_registration;
   std::optional<std::string> download_proof;
   std::optional<std::uint64_t> n_steps;
-  std::optional<std::string> bucket_id;              // omitted from JSON when absent
-  std::optional<std::uint64_t> bucket_job_index;     // omitted from JSON when absent
+  std::optional<std::string> bucket_id;           // omitted from JSON when absent
+  std::optional<std::uint64_t> bucket_job_index;  // omitted from JSON when absent
 
   bool operator==(const ProvingMetadata&) const = default;
 };
@@ -139,8 +138,8 @@ struct StateUpdateMetadata {
 
 /// The type-specific part; serialised with a "type" tag: Snos, Proving, Da, Aggregator,
 /// StateUpdate.
-using SpecificMetadata = std::variant<SnosMetadata, ProvingMetadata, DaMetadata,
-                                      AggregatorMetadata, StateUpdateMetadata>;
+using SpecificMetadata = std::variant<SnosMetadata, ProvingMetadata, DaMetadata, AggregatorMetadata,
+                                      StateUpdateMetadata>;
 
 struct JobMetadata {
   CommonMetadata common;

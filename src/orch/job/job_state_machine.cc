@@ -4,8 +4,8 @@ namespace orch::job {
 namespace {
 
 bool IsAwaitingVerification(JobStatus status) {
-  return status == JobStatus::kPendingVerification ||
-         status == JobStatus::kVerificationTimeout || status == JobStatus::kVerificationFailed;
+  return status == JobStatus::kPendingVerification || status == JobStatus::kVerificationTimeout ||
+         status == JobStatus::kVerificationFailed;
 }
 
 Error Refused(JobStatus from, JobEvent event) {

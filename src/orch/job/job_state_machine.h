@@ -27,12 +27,18 @@ enum class JobEvent : std::uint8_t {
 };
 
 inline constexpr std::array<JobEvent, 12> kAllJobEvents = {
-    JobEvent::kStartProcessing,           JobEvent::kProcessingSucceeded,
-    JobEvent::kProcessingFailedTransient, JobEvent::kProcessingFailedPermanent,
-    JobEvent::kLeaseExpired,              JobEvent::kVerified,
-    JobEvent::kRejectedWithAttemptsLeft,  JobEvent::kRejectedAttemptsExhausted,
-    JobEvent::kVerificationTimedOut,      JobEvent::kDeadLettered,
-    JobEvent::kManualRetry,               JobEvent::kManualVerify,
+    JobEvent::kStartProcessing,
+    JobEvent::kProcessingSucceeded,
+    JobEvent::kProcessingFailedTransient,
+    JobEvent::kProcessingFailedPermanent,
+    JobEvent::kLeaseExpired,
+    JobEvent::kVerified,
+    JobEvent::kRejectedWithAttemptsLeft,
+    JobEvent::kRejectedAttemptsExhausted,
+    JobEvent::kVerificationTimedOut,
+    JobEvent::kDeadLettered,
+    JobEvent::kManualRetry,
+    JobEvent::kManualVerify,
 };
 
 std::string_view ToString(JobEvent event);

@@ -21,10 +21,9 @@ enum class JobStatus : std::uint8_t {
 };
 
 inline constexpr std::array<JobStatus, 8> kAllJobStatuses = {
-    JobStatus::kCreated,           JobStatus::kLockedForProcessing,
-    JobStatus::kPendingVerification, JobStatus::kCompleted,
-    JobStatus::kVerificationTimeout, JobStatus::kVerificationFailed,
-    JobStatus::kFailed,            JobStatus::kPendingRetry,
+    JobStatus::kCreated,   JobStatus::kLockedForProcessing, JobStatus::kPendingVerification,
+    JobStatus::kCompleted, JobStatus::kVerificationTimeout, JobStatus::kVerificationFailed,
+    JobStatus::kFailed,    JobStatus::kPendingRetry,
 };
 
 /// "Created", "LockedForProcessing", ...

@@ -20,7 +20,7 @@ enum class JobType : std::uint8_t {
 };
 
 inline constexpr std::array<JobType, 6> kAllJobTypes = {
-    JobType::kSnosRun,         JobType::kDataSubmission,  JobType::kProofCreation,
+    JobType::kSnosRun,           JobType::kDataSubmission,  JobType::kProofCreation,
     JobType::kProofRegistration, JobType::kStateTransition, JobType::kAggregator,
 };
 

@@ -26,8 +26,7 @@ Result<void> ValidateName(std::string_view name, std::string_view what) {
 Result<void> ValidateQueueConfig(const QueueConfig& config) {
   ORCH_RETURN_IF_ERROR(ValidateName(config.name, "queue name"));
   if (config.visibility_timeout <= std::chrono::milliseconds::zero()) {
-    return Error::InvalidArgument("queue {}: the visibility timeout must be positive",
-                                  config.name);
+    return Error::InvalidArgument("queue {}: the visibility timeout must be positive", config.name);
   }
   if (config.dead_letter_queue) {
     ORCH_RETURN_IF_ERROR(ValidateName(*config.dead_letter_queue, "dead-letter queue name"));
@@ -35,8 +34,7 @@ Result<void> ValidateQueueConfig(const QueueConfig& config) {
       return Error::InvalidArgument("queue {} cannot be its own dead-letter queue", config.name);
     }
     if (config.max_receive_count == 0) {
-      return Error::InvalidArgument("queue {}: max_receive_count must be at least 1",
-                                    config.name);
+      return Error::InvalidArgument("queue {}: max_receive_count must be at least 1", config.name);
     }
   }
   return Ok();

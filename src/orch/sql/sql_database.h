@@ -59,8 +59,9 @@ class SqlDatabase {
   virtual Result<void> InTransaction(Access access,
                                      const std::function<Result<void>(SqlSession&)>& body) = 0;
 
-  /// Placeholder text for the 1-based parameter `index`: "?index" (SQLite) or "$index" (PostgreSQL).
-  /// Numbered in both, so that a placeholder may appear more than once in a statement.
+  /// Placeholder text for the 1-based parameter `index`: "?index" (SQLite) or "$index"
+  /// (PostgreSQL). Numbered in both, so that a placeholder may appear more than once in a
+  /// statement.
   std::string Placeholder(int index) const;
 };
 

@@ -53,8 +53,7 @@ class JobStore {
   virtual Result<job::Job> GetJob(std::string_view id) = 0;
 
   /// The job of `type` for `internal_id`, or nullopt.
-  virtual Result<std::optional<job::Job>> FindJob(job::JobType type,
-                                                  std::uint64_t internal_id) = 0;
+  virtual Result<std::optional<job::Job>> FindJob(job::JobType type, std::uint64_t internal_id) = 0;
 
   /// Stores status, external id, metadata and lease of `job` if the stored version is
   /// `expected_version`; returns the stored job (version + 1, updated_at = now). Does not

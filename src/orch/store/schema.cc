@@ -19,9 +19,8 @@ int LatestVersion(const std::vector<Migration>& migrations) {
 }
 
 Result<int> ReadVersion(sql::SqlSession& session) {
-  ORCH_ASSIGN_OR_RETURN(auto rows,
-                        session.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                                      {}));
+  ORCH_ASSIGN_OR_RETURN(
+      auto rows, session.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
   ORCH_ASSIGN_OR_RETURN(std::int64_t version,
                         sql::ColumnInt64(rows.at(0), 0, "schema_migrations.version"));
   return static_cast<int>(version);
@@ -68,8 +67,8 @@ Result<int> ApplyMigrations(sql::SqlDatabase& database) {
     ORCH_RETURN_IF_ERROR(database.InTransaction(
         sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
           if (database.dialect() == sql::Dialect::kPostgres) {
-            ORCH_RETURN_IF_ERROR(session.Query("SELECT pg_advisory_xact_lock($1)",
-                                               {kMigrationAdvisoryLock}));
+            ORCH_RETURN_IF_ERROR(
+                session.Query("SELECT pg_advisory_xact_lock($1)", {kMigrationAdvisoryLock}));
           }
           ORCH_RETURN_IF_ERROR(session.ExecuteScript(kCreateMigrationsTable));
           ORCH_ASSIGN_OR_RETURN(int current, ReadVersion(session));

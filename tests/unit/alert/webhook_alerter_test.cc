@@ -22,11 +22,16 @@
 #include <vector>
 
 #include "tests/fakes/fake_http_client.h"
+#include "tests/support/local_http_server.h"
 
 #include "orch/http/curl_http_client.h"
 
 namespace orch::alert {
 namespace {
+
+using ::orch::testing::ClosedLoopbackPort;
+using ::orch::testing::Gate;
+using ::orch::testing::LocalHttpServer;
 
 using std::chrono_literals::operator""ms;
 using std::chrono_literals::operator""s;
@@ -34,56 +39,6 @@ using std::chrono_literals::operator""s;
 // Bounds on waits for things that should happen at once; generous so that a loaded machine
 // does not fail the tests.
 constexpr std::chrono::milliseconds kDeadline = 10s;
-
-// An httplib server on 127.0.0.1 at a free port, serving on its own thread until destroyed.
-class LocalServer {
- public:
-  explicit LocalServer(const std::function<void(httplib::Server&)>& routes) {
-    routes(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] {
-      server_.listen_after_bind();
-      finished_ = true;
-    });
-  }
-
-  ~LocalServer() {
-    // stop() is a no-op until the listen loop has started; that start is imminent.
-    while (!server_.is_running() && !finished_) {
-      std::this_thread::yield();
-    }
-    server_.stop();
-    thread_.join();
-  }
-
-  LocalServer(const LocalServer&) = delete;
-  LocalServer& operator=(const LocalServer&) = delete;
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = -1;
-  std::atomic<bool> finished_ = false;
-  std::thread thread_;
-};
-
-// A port on 127.0.0.1 that nothing listens on: bound to learn a free one, then closed.
-int ClosedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  EXPECT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  socklen_t length = sizeof(address);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // Runs `work` on its own thread and waits for it at most `timeout`: true if it finished. On a
 // timeout the thread is left running (detached), so `work` must own everything it touches.
@@ -126,7 +81,7 @@ class WebhookServer {
  public:
   explicit WebhookServer(std::vector<int> statuses = {}, bool hold_first = false)
       : statuses_(std::move(statuses)), hold_first_(hold_first) {
-    server_ = std::make_unique<LocalServer>([this](httplib::Server& svr) {
+    server_ = std::make_unique<LocalHttpServer>([this](httplib::Server& svr) {
       svr.Post("/hooks/abc",
                [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     });
@@ -173,9 +128,9 @@ class WebhookServer {
   const bool hold_first_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
-  std::vector<ReceivedRequest> received_;  // guarded by mutex_
-  bool released_ = false;                  // guarded by mutex_
-  std::unique_ptr<LocalServer> server_;    // last: stopped before the state it uses goes
+  std::vector<ReceivedRequest> received_;    // guarded by mutex_
+  bool released_ = false;                    // guarded by mutex_
+  std::unique_ptr<LocalHttpServer> server_;  // last: stopped before the state it uses goes
 };
 
 // Small backoffs keep retry tests fast; the long flush lets Stop() wait for the retries.
@@ -315,7 +270,8 @@ TEST(WebhookAlerterTest, StopIsPromptWhenTheTargetIsUnreachable) {
     WebhookAlerter alerter;
     explicit Setup(std::string url) : alerter(client, std::move(url), WebhookOptions{}) {}
   };
-  auto setup = std::make_shared<Setup>("http://127.0.0.1:" + std::to_string(ClosedPort()) + "/");
+  auto setup =
+      std::make_shared<Setup>("http://127.0.0.1:" + std::to_string(ClosedLoopbackPort()) + "/");
   for (int i = 0; i < 10; ++i) {
     setup->alerter.Send(MakeAlert(std::to_string(i)));
   }

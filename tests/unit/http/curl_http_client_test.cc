@@ -16,84 +16,17 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/local_http_server.h"
+
 namespace orch::http {
 namespace {
 
+using ::orch::testing::ClosedLoopbackPort;
+using ::orch::testing::Gate;
+using ::orch::testing::LocalHttpServer;
+
 using std::chrono_literals::operator""ms;
 using std::chrono_literals::operator""s;
-
-// An httplib server on 127.0.0.1 at a free port, serving on its own thread until destroyed.
-class LocalServer {
- public:
-  explicit LocalServer(const std::function<void(httplib::Server&)>& routes) {
-    routes(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] {
-      server_.listen_after_bind();
-      finished_ = true;
-    });
-  }
-
-  ~LocalServer() {
-    // stop() is a no-op until the listen loop has started; that start is imminent.
-    while (!server_.is_running() && !finished_) {
-      std::this_thread::yield();
-    }
-    server_.stop();
-    thread_.join();
-  }
-
-  LocalServer(const LocalServer&) = delete;
-  LocalServer& operator=(const LocalServer&) = delete;
-
-  int port() const { return port_; }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = -1;
-  std::atomic<bool> finished_ = false;
-  std::thread thread_;
-};
-
-// A port on 127.0.0.1 that nothing listens on: bound to learn a free one, then closed.
-int ClosedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  EXPECT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  socklen_t length = sizeof(address);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-// Lets a server handler block until the test opens it (or a deadline passes, so that a failing
-// test cannot hang the server's shutdown).
-class Gate {
- public:
-  void Open() {
-    {
-      std::lock_guard lock(mutex_);
-      open_ = true;
-    }
-    opened_.notify_all();
-  }
-  void Wait() {
-    std::unique_lock lock(mutex_);
-    opened_.wait_for(lock, 10s, [this] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable opened_;
-  bool open_ = false;
-};
 
 HttpRequest Request(std::string method, std::string url) {
   HttpRequest request;
@@ -103,7 +36,7 @@ HttpRequest Request(std::string method, std::string url) {
 }
 
 TEST(CurlHttpClientTest, GetReturnsStatusBodyAndHeaders) {
-  LocalServer server([](httplib::Server& svr) {
+  LocalHttpServer server([](httplib::Server& svr) {
     svr.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
       res.set_header("X-Reply", "yes");
       res.set_content("world", "text/plain");
@@ -122,7 +55,7 @@ TEST(CurlHttpClientTest, PostSendsBodyAndHeaders) {
   std::string received_body;
   std::string received_type;
   std::string received_token;
-  LocalServer server([&](httplib::Server& svr) {
+  LocalHttpServer server([&](httplib::Server& svr) {
     svr.Post("/echo", [&](const httplib::Request& req, httplib::Response& res) {
       received_body = req.body;
       received_type = req.get_header_value("Content-Type");
@@ -145,7 +78,7 @@ TEST(CurlHttpClientTest, PostSendsBodyAndHeaders) {
 }
 
 TEST(CurlHttpClientTest, OtherMethodsUseTheirNames) {
-  LocalServer server([](httplib::Server& svr) {
+  LocalHttpServer server([](httplib::Server& svr) {
     const auto reply = [](const httplib::Request& req, httplib::Response& res) {
       res.set_content(req.method + " " + req.body, "text/plain");
     };
@@ -205,7 +138,7 @@ TEST(CurlHttpClientTest, SendsHeadersWithEmptyValues) {
 }
 
 TEST(CurlHttpClientTest, NonSuccessStatusesAreValues) {
-  LocalServer server([](httplib::Server& svr) {
+  LocalHttpServer server([](httplib::Server& svr) {
     svr.Get("/busy", [](const httplib::Request&, httplib::Response& res) {
       res.status = 503;
       res.set_content("try later", "text/plain");
@@ -230,7 +163,7 @@ TEST(CurlHttpClientTest, NonSuccessStatusesAreValues) {
 
 TEST(CurlHttpClientTest, ConnectionRefusedIsTransientAndHidesSecrets) {
   const std::string url =
-      "http://user:secret@127.0.0.1:" + std::to_string(ClosedPort()) + "/hook?token=hush";
+      "http://user:secret@127.0.0.1:" + std::to_string(ClosedLoopbackPort()) + "/hook?token=hush";
   CurlHttpClient client;
   Result<HttpResponse> response = client.Send(Request("POST", url));
   ASSERT_FALSE(response.ok());
@@ -244,7 +177,7 @@ TEST(CurlHttpClientTest, ConnectionRefusedIsTransientAndHidesSecrets) {
 
 TEST(CurlHttpClientTest, SlowServerIsATransientTimeout) {
   Gate gate;
-  LocalServer server([&](httplib::Server& svr) {
+  LocalHttpServer server([&](httplib::Server& svr) {
     svr.Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
       gate.Wait();
       res.set_content("late", "text/plain");
@@ -286,7 +219,7 @@ TEST(CurlHttpClientTest, RejectsBadRequestsPermanently) {
 
 TEST(CurlHttpClientTest, ConcurrentRequestsFromManyThreads) {
   std::atomic<int> served = 0;
-  LocalServer server([&](httplib::Server& svr) {
+  LocalHttpServer server([&](httplib::Server& svr) {
     svr.Get("/n", [&](const httplib::Request& req, httplib::Response& res) {
       ++served;
       res.set_content(req.get_param_value("i"), "text/plain");

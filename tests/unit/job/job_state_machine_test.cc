@@ -1,9 +1,10 @@
 #include "orch/job/job_state_machine.h"
-#include "orch/job/job_type.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
+
+#include "orch/job/job_type.h"
 
 namespace orch::job {
 namespace {
@@ -109,8 +110,8 @@ TEST(JobStateMachineTest, EventTable) {
   };
   for (const EventCase& test : cases) {
     const Result<S> next = NextStatus(test.from, test.event, test.previous);
-    const std::string label = std::string(ToString(test.from)) + " + " +
-                              std::string(ToString(test.event));
+    const std::string label =
+        std::string(ToString(test.from)) + " + " + std::string(ToString(test.event));
     if (test.expected) {
       ASSERT_TRUE(next.ok()) << label << ": " << next.error().ToString();
       EXPECT_EQ(*next, *test.expected) << label;

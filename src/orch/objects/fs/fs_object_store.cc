@@ -143,7 +143,8 @@ Error TooLong(std::string_view key) {
       "invalid object key '{}': a segment is too long for this file system", key);
 }
 
-// Creates the parent directories and an empty temporary file among them; returns its path.
+// Creates the parent directories and an empty temporary file next to `path`; returns the
+// temporary path and its open descriptor.
 Result<std::pair<fs::path, FileDescriptor>> CreateTempFile(const fs::path& path,
                                                            std::string_view key) {
   const fs::path directory = path.parent_path();

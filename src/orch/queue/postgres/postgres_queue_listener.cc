@@ -1,7 +1,8 @@
 #include "orch/queue/postgres/postgres_queue_listener.h"
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
 
 #include "orch/queue/sql/sql_queue.h"
 
@@ -32,7 +33,8 @@ Result<std::unique_ptr<PostgresQueueListener>> PostgresQueueListener::Start(
   // Check the server once so that a bad URL fails at start-up, not silently in the thread.
   ORCH_RETURN_IF_ERROR(database.Connect());
   std::unique_ptr<PostgresQueueListener> listener(new PostgresQueueListener(database, signal));
-  listener->thread_ = std::jthread([raw = listener.get()](std::stop_token stop) { raw->Run(stop); });
+  listener->thread_ =
+      std::jthread([raw = listener.get()](std::stop_token stop) { raw->Run(stop); });
   return listener;
 }
 
@@ -64,8 +66,7 @@ void PostgresQueueListener::Run(std::stop_token stop) {
         (*connection)->await_notification(0, kPollMicroseconds);
       }
     } catch (const std::exception& e) {
-      spdlog::warn("queue listener lost its PostgreSQL connection ({}); reconnecting",
-                   e.what());
+      spdlog::warn("queue listener lost its PostgreSQL connection ({}); reconnecting", e.what());
     }
   }
 }

@@ -82,15 +82,14 @@ Result<QueueConfig> SqlQueue::Config(std::string_view queue) {
     }
   }
   std::optional<QueueConfig> config;
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
-      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+  ORCH_RETURN_IF_ERROR(
+      database_.InTransaction(SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
         ParamList params(database_);
         ORCH_ASSIGN_OR_RETURN(
-            auto rows,
-            session.Query(fmt::format("SELECT visibility_timeout_ms, dead_letter_queue, "
-                                      "max_receive_count FROM queues WHERE name = {}",
-                                      params.Add(std::string(queue))),
-                          params.values()));
+            auto rows, session.Query(fmt::format("SELECT visibility_timeout_ms, dead_letter_queue, "
+                                                 "max_receive_count FROM queues WHERE name = {}",
+                                                 params.Add(std::string(queue))),
+                                     params.values()));
         if (rows.empty()) {
           return Ok();
         }
@@ -176,11 +175,12 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
             }
             ORCH_ASSIGN_OR_RETURN(std::int64_t sent_at, sql::ColumnInt64(row, 3, "sent_at"));
             deliver.push_back(id);
-            attempt.messages.push_back(Message{.id = std::to_string(id),
-                                               .body = row[1].value_or(""),
-                                               .receipt = MakeReceipt(id, count + 1),
-                                               .receive_count = static_cast<std::uint32_t>(count + 1),
-                                               .sent_at = FromUnixMillis(sent_at)});
+            attempt.messages.push_back(
+                Message{.id = std::to_string(id),
+                        .body = row[1].value_or(""),
+                        .receipt = MakeReceipt(id, count + 1),
+                        .receive_count = static_cast<std::uint32_t>(count + 1),
+                        .sent_at = FromUnixMillis(sent_at)});
           }
           if (!dead.empty()) {
             ParamList move(database_);
@@ -227,8 +227,7 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
   return attempt;
 }
 
-Result<std::vector<Message>> SqlQueue::Receive(std::string_view queue,
-                                               std::uint32_t max_messages,
+Result<std::vector<Message>> SqlQueue::Receive(std::string_view queue, std::uint32_t max_messages,
                                                std::chrono::milliseconds wait) {
   ORCH_ASSIGN_OR_RETURN(const QueueConfig config, Config(queue));
   if (max_messages == 0) {
@@ -291,16 +290,15 @@ Result<void> SqlQueue::Nack(std::string_view queue, std::string_view receipt,
 Result<std::uint64_t> SqlQueue::ApproximateNumberOfMessages(std::string_view queue) {
   ORCH_RETURN_IF_ERROR(Config(queue));
   std::int64_t count = 0;
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
-      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+  ORCH_RETURN_IF_ERROR(
+      database_.InTransaction(SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
         ParamList params(database_);
-        ORCH_ASSIGN_OR_RETURN(
-            auto rows,
-            session.Query(fmt::format("SELECT COUNT(*) FROM queue_messages "
-                                      "WHERE queue = {} AND visible_at <= {}",
-                                      params.Add(std::string(queue)),
-                                      params.Add(ToUnixMillis(clock_.Now()))),
-                          params.values()));
+        ORCH_ASSIGN_OR_RETURN(auto rows,
+                              session.Query(fmt::format("SELECT COUNT(*) FROM queue_messages "
+                                                        "WHERE queue = {} AND visible_at <= {}",
+                                                        params.Add(std::string(queue)),
+                                                        params.Add(ToUnixMillis(clock_.Now()))),
+                                            params.values()));
         ORCH_ASSIGN_OR_RETURN(count, sql::ColumnInt64(rows.at(0), 0, "count"));
         return Ok();
       }));

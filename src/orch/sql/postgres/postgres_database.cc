@@ -1,7 +1,8 @@
 #include "orch/sql/postgres/postgres_database.h"
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
 
 #include "orch/common/strings.h"
 #include "orch/common/url.h"
@@ -142,8 +143,8 @@ void PostgresDatabase::Release(std::unique_ptr<pqxx::connection> connection) {
   available_.notify_one();
 }
 
-Result<void> PostgresDatabase::InTransaction(
-    Access /*access*/, const std::function<Result<void>(SqlSession&)>& body) {
+Result<void> PostgresDatabase::InTransaction(Access /*access*/,
+                                             const std::function<Result<void>(SqlSession&)>& body) {
   ORCH_ASSIGN_OR_RETURN(std::unique_ptr<pqxx::connection> connection, Acquire());
   Result<void> result = Ok();
   bool broken = false;

@@ -3,10 +3,9 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
-
-#include <pqxx/connection>
 
 #include "orch/sql/sql_database.h"
 
@@ -53,8 +52,8 @@ class PostgresDatabase final : public SqlDatabase {
   const PostgresOptions options_;
   std::mutex mutex_;
   std::condition_variable available_;
-  int open_connections_ = 0;                                   // guarded by mutex_
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;        // guarded by mutex_
+  int open_connections_ = 0;                             // guarded by mutex_
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_
 };
 
 }  // namespace orch::sql

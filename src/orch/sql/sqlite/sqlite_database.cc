@@ -1,10 +1,9 @@
 #include "orch/sql/sqlite/sqlite_database.h"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <filesystem>
-
-#include <spdlog/spdlog.h>
 
 namespace orch::sql {
 namespace {
@@ -68,8 +67,8 @@ class SqliteSession final : public SqlSession {
   Result<void> Run(std::string_view statement, const std::vector<SqlValue>& params,
                    std::vector<SqlRow>* rows) {
     sqlite3_stmt* raw = nullptr;
-    int code = sqlite3_prepare_v2(connection_, statement.data(),
-                                  static_cast<int>(statement.size()), &raw, nullptr);
+    int code = sqlite3_prepare_v2(connection_, statement.data(), static_cast<int>(statement.size()),
+                                  &raw, nullptr);
     StatementPtr prepared(raw);
     if (code != SQLITE_OK) {
       return SqliteError(connection_, sqlite3_extended_errcode(connection_), "prepare");
@@ -194,8 +193,8 @@ void SqliteDatabase::Release(sqlite3* connection) {
   pool_available_.notify_one();
 }
 
-Result<void> SqliteDatabase::InTransaction(
-    Access access, const std::function<Result<void>(SqlSession&)>& body) {
+Result<void> SqliteDatabase::InTransaction(Access access,
+                                           const std::function<Result<void>(SqlSession&)>& body) {
   std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
   if (access == Access::kWrite) {
     write_lock.lock();

@@ -1,7 +1,6 @@
 #include "orch/store/sql/sql_job_store.h"
 
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 namespace orch::store {
@@ -101,8 +100,8 @@ SqlJobStore::SqlJobStore(sql::SqlDatabase& database, const Clock& clock)
 Result<std::vector<job::Job>> SqlJobStore::Select(const std::string& sql,
                                                   const std::vector<sql::SqlValue>& params) {
   std::vector<SqlRow> rows;
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
-      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+  ORCH_RETURN_IF_ERROR(
+      database_.InTransaction(SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
         ORCH_ASSIGN_OR_RETURN(rows, session.Query(sql, params));
         return Ok();
       }));
@@ -141,10 +140,10 @@ Result<InsertOutcome> SqlJobStore::InsertIfAbsent(const job::Job& job) {
         ORCH_ASSIGN_OR_RETURN(std::int64_t inserted, session.Execute(insert, params.values()));
         outcome.inserted = inserted == 1;
         ParamList select_params(database_);
-        const std::string select = fmt::format(
-            "SELECT {} FROM jobs WHERE job_type = {} AND internal_id = {}", kColumns,
-            select_params.Add(std::string(ToString(job.type))),
-            select_params.Add(static_cast<std::int64_t>(job.internal_id)));
+        const std::string select =
+            fmt::format("SELECT {} FROM jobs WHERE job_type = {} AND internal_id = {}", kColumns,
+                        select_params.Add(std::string(ToString(job.type))),
+                        select_params.Add(static_cast<std::int64_t>(job.internal_id)));
         ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, select_params.values()));
         if (rows.size() != 1) {
           return Error::Internal("job {} {} vanished right after its insert", ToString(job.type),
@@ -167,8 +166,7 @@ Result<job::Job> SqlJobStore::GetJob(std::string_view id) {
   return std::move(jobs.front());
 }
 
-Result<std::optional<job::Job>> SqlJobStore::FindJob(job::JobType type,
-                                                     std::uint64_t internal_id) {
+Result<std::optional<job::Job>> SqlJobStore::FindJob(job::JobType type, std::uint64_t internal_id) {
   ORCH_RETURN_IF_ERROR(CheckInternalId(internal_id));
   ParamList params(database_);
   const std::string sql = fmt::format(
@@ -208,10 +206,10 @@ Result<job::Job> SqlJobStore::UpdateJob(const job::Job& job, std::int64_t expect
           return Ok();
         }
         ParamList check_params(database_);
-        ORCH_ASSIGN_OR_RETURN(
-            auto rows, session.Query(fmt::format("SELECT version FROM jobs WHERE id = {}",
-                                                 check_params.Add(stored.id)),
-                                     check_params.values()));
+        ORCH_ASSIGN_OR_RETURN(auto rows,
+                              session.Query(fmt::format("SELECT version FROM jobs WHERE id = {}",
+                                                        check_params.Add(stored.id)),
+                                            check_params.values()));
         if (rows.empty()) {
           return Error::NotFound("no job with id {}", stored.id);
         }
@@ -237,12 +235,13 @@ Result<std::vector<job::Job>> SqlJobStore::ListJobs(const JobFilter& filter) {
   }
   if (filter.min_internal_id) {
     ORCH_RETURN_IF_ERROR(CheckInternalId(*filter.min_internal_id));
-    where += " AND internal_id >= " +
-             params.Add(static_cast<std::int64_t>(*filter.min_internal_id));
+    where +=
+        " AND internal_id >= " + params.Add(static_cast<std::int64_t>(*filter.min_internal_id));
   }
   if (filter.max_internal_id) {
     const std::uint64_t max = std::min<std::uint64_t>(
-        *filter.max_internal_id, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+        *filter.max_internal_id,
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
     where += " AND internal_id <= " + params.Add(static_cast<std::int64_t>(max));
   }
   if (filter.orchestrator_version) {
@@ -261,10 +260,10 @@ Result<std::vector<job::Job>> SqlJobStore::JobsWithoutSuccessor(
     const std::optional<std::string>& orchestrator_version) {
   ORCH_RETURN_IF_ERROR(CheckInternalId(min_internal_id));
   ParamList params(database_);
-  std::string where = fmt::format(
-      "j.job_type = {} AND j.status = {} AND j.internal_id >= {}",
-      params.Add(std::string(ToString(type))), params.Add(std::string(ToString(status))),
-      params.Add(static_cast<std::int64_t>(min_internal_id)));
+  std::string where = fmt::format("j.job_type = {} AND j.status = {} AND j.internal_id >= {}",
+                                  params.Add(std::string(ToString(type))),
+                                  params.Add(std::string(ToString(status))),
+                                  params.Add(static_cast<std::int64_t>(min_internal_id)));
   if (orchestrator_version) {
     where += " AND j.orchestrator_version = " + params.Add(*orchestrator_version);
   }
@@ -290,12 +289,11 @@ Result<std::vector<job::Job>> SqlJobStore::JobsWithExpiredLease(TimePoint now,
 Result<std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t>>
 SqlJobStore::CountJobsByTypeAndStatus() {
   std::vector<SqlRow> rows;
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
-      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+  ORCH_RETURN_IF_ERROR(
+      database_.InTransaction(SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
         ORCH_ASSIGN_OR_RETURN(
-            rows,
-            session.Query("SELECT job_type, status, COUNT(*) FROM jobs GROUP BY job_type, status",
-                          {}));
+            rows, session.Query(
+                      "SELECT job_type, status, COUNT(*) FROM jobs GROUP BY job_type, status", {}));
         return Ok();
       }));
   std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t> counts;

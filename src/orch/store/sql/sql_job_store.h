@@ -25,8 +25,8 @@ class SqlJobStore final : public JobStore {
       std::uint64_t min_internal_id, std::uint32_t limit,
       const std::optional<std::string>& orchestrator_version) override;
   Result<std::vector<job::Job>> JobsWithExpiredLease(TimePoint now, std::uint32_t limit) override;
-  Result<std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t>>
-  CountJobsByTypeAndStatus() override;
+  Result<std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t>> CountJobsByTypeAndStatus()
+      override;
 
  private:
   Result<std::vector<job::Job>> Select(const std::string& sql,

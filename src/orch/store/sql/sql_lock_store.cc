@@ -63,10 +63,10 @@ Result<void> SqlLockStore::Release(std::string_view key, std::string_view owner)
           return Ok();
         }
         ParamList check(database_);
-        ORCH_ASSIGN_OR_RETURN(auto rows,
-                              session.Query(fmt::format("SELECT owner FROM locks WHERE lock_key = {}",
-                                                        check.Add(std::string(key))),
-                                            check.values()));
+        ORCH_ASSIGN_OR_RETURN(
+            auto rows, session.Query(fmt::format("SELECT owner FROM locks WHERE lock_key = {}",
+                                                 check.Add(std::string(key))),
+                                     check.values()));
         if (rows.empty()) {
           return Ok();
         }
@@ -77,14 +77,14 @@ Result<void> SqlLockStore::Release(std::string_view key, std::string_view owner)
 
 Result<std::optional<LockInfo>> SqlLockStore::GetLock(std::string_view key) {
   std::optional<LockInfo> info;
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
-      SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+  ORCH_RETURN_IF_ERROR(
+      database_.InTransaction(SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
         ParamList params(database_);
-        ORCH_ASSIGN_OR_RETURN(
-            auto rows, session.Query(fmt::format("SELECT owner, expires_at FROM locks "
-                                                 "WHERE lock_key = {}",
-                                                 params.Add(std::string(key))),
-                                     params.values()));
+        ORCH_ASSIGN_OR_RETURN(auto rows,
+                              session.Query(fmt::format("SELECT owner, expires_at FROM locks "
+                                                        "WHERE lock_key = {}",
+                                                        params.Add(std::string(key))),
+                                            params.values()));
         if (rows.empty()) {
           return Ok();
         }
