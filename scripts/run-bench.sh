@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build/release}
+shift || true
 
 if [ -z "${ORCH_TEST_POSTGRES_URL:-}" ]; then
   services_dir=$(mktemp -d /tmp/orch-services-XXXXXX)
