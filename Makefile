@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-unit bench format clean
+.PHONY: all deps configure build test test-unit bench format format-check clean
 
 all: build
 
@@ -32,6 +32,9 @@ bench: build
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+format-check:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf build
