@@ -8,7 +8,9 @@ shift || true
 if [ -z "${ORCH_TEST_POSTGRES_URL:-}" ]; then
   services_dir=$(mktemp -d /tmp/orch-services-XXXXXX)
   trap 'scripts/test-services.sh stop "$services_dir"; rm -rf "$services_dir"' EXIT
-  eval "$(scripts/test-services.sh start "$services_dir")"
+  # Assigned first so that a failed start stops the script (eval "$(...)" would hide it).
+  services_env=$(scripts/test-services.sh start "$services_dir")
+  eval "$services_env"
 fi
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

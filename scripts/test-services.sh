@@ -49,6 +49,8 @@ stop_postgres() {
 case "$action" in
   start)
     mkdir -p "$dir"
+    # The postgres user must reach the data directory (mktemp makes 0700 directories).
+    chmod 755 "$dir"
     stop_postgres
     start_postgres
     ;;
