@@ -229,6 +229,13 @@ TEST_P(JobStoreContract, ListJobsFiltersAndOrders) {
       store_->ListJobs({.types = {JobType::kSnosRun}, .orchestrator_version = "0.1.0"});
   EXPECT_EQ(InternalIds(*versioned), (std::vector<std::uint64_t>{1, 2, 3}));
 
+  clock_.Advance(std::chrono::seconds(10));
+  job::Job touched = *store_->FindJob(JobType::kSnosRun, 2).value();
+  ASSERT_TRUE(store_->UpdateJob(touched, touched.version).ok());
+  auto stale = store_->ListJobs(
+      {.types = {JobType::kSnosRun}, .updated_before = clock_.Now() - std::chrono::seconds(5)});
+  EXPECT_EQ(InternalIds(*stale), (std::vector<std::uint64_t>{1, 3, 4}));
+
   auto both_statuses = store_->ListJobs(
       {.statuses = {JobStatus::kFailed, JobStatus::kCreated}, .min_internal_id = 2});
   EXPECT_EQ(InternalIds(*both_statuses), (std::vector<std::uint64_t>{3, 4}));
@@ -303,6 +310,11 @@ TEST_P(JobStoreContract, ExpiredLeasesAreFoundOnceTheyExpire) {
   ASSERT_TRUE(expired->front().lease.has_value());
   EXPECT_EQ(expired->front().lease->previous_status, job::JobStatus::kPendingRetry);
   EXPECT_EQ(expired->front().lease->owner, "instance-a");
+
+  auto mine = store_->ListJobs({.lease_owner = "instance-a"});
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(InternalIds(*mine), (std::vector<std::uint64_t>{1}));
+  EXPECT_TRUE(store_->ListJobs({.lease_owner = "instance-b"})->empty());
 }
 
 TEST_P(JobStoreContract, CountsJobsByTypeAndStatus) {

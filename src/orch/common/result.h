@@ -38,13 +38,15 @@ class [[nodiscard]] Result {
     ORCH_CHECK(ok(), "value() on an error: {}", std::get<1>(storage_).ToString());
     return std::get<0>(storage_);
   }
-  T&& value() && {
+  // By value, not T&&: `for (auto& x : *MakeResult())` must not dangle once the temporary
+  // Result is gone.
+  T value() && {
     ORCH_CHECK(ok(), "value() on an error: {}", std::get<1>(storage_).ToString());
     return std::get<0>(std::move(storage_));
   }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

@@ -247,6 +247,12 @@ Result<std::vector<job::Job>> SqlJobStore::ListJobs(const JobFilter& filter) {
   if (filter.orchestrator_version) {
     where += " AND orchestrator_version = " + params.Add(*filter.orchestrator_version);
   }
+  if (filter.updated_before) {
+    where += " AND updated_at < " + params.Add(ToUnixMillis(*filter.updated_before));
+  }
+  if (filter.lease_owner) {
+    where += " AND lease_owner = " + params.Add(*filter.lease_owner);
+  }
   const char* order = filter.newest_first ? "DESC" : "ASC";
   const std::string sql =
       fmt::format("SELECT {} FROM jobs WHERE {} ORDER BY internal_id {}, job_type {} LIMIT {}",

@@ -1,0 +1,165 @@
+#include "orch/engine/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include "orch/common/strings.h"
+
+namespace orch::engine {
+
+Engine::Engine(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
+               const HandlerRegistry& handlers, const QueueLayout& queues, ChainHead& chain,
+               const Clock& clock, EngineObserver& observer, EngineOptions options)
+    : store_(store),
+      clock_(clock),
+      observer_(observer),
+      options_(std::move(options)),
+      queues_(queues),
+      handlers_(handlers),
+      jobs_(store, queue, alerter, handlers, queues, clock, *this,
+            {.instance_id = options_.instance_id,
+             .orchestrator_version = options_.orchestrator_version}),
+      triggers_(store, jobs_, chain, queues.layer(), options_.pipeline),
+      workers_(queue, Consumers()) {}
+
+Engine::~Engine() { Stop(std::chrono::seconds(30)); }
+
+std::vector<WorkerPool::Consumer> Engine::Consumers() {
+  std::vector<WorkerPool::Consumer> consumers;
+  for (job::JobType type : PipelineJobTypes(queues_.layer())) {
+    if (!handlers_.Has(type)) {
+      continue;
+    }
+    const auto configured = options_.concurrency.find(type);
+    const int concurrency = configured == options_.concurrency.end() ? options_.default_concurrency
+                                                                     : configured->second;
+    consumers.push_back({queues_.ProcessingQueue(type), concurrency,
+                         [this](const std::string& body) -> Result<MessageOutcome> {
+                           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(body));
+                           return jobs_.ProcessJob(id);
+                         }});
+    consumers.push_back({queues_.VerificationQueue(type), concurrency,
+                         [this](const std::string& body) -> Result<MessageOutcome> {
+                           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(body));
+                           return jobs_.VerifyJob(id);
+                         }});
+  }
+  consumers.push_back({queues_.DeadLetterQueue(), options_.dead_letter_concurrency,
+                       [this](const std::string& body) -> Result<MessageOutcome> {
+                         Result<std::string> id = ParseJobMessage(body);
+                         if (!id.ok()) {
+                           spdlog::error("dead-letter queue: {}; dropped", id.error().message());
+                           return MessageOutcome::Ack();
+                         }
+                         return jobs_.HandleDeadLetter(*id);
+                       }});
+  consumers.push_back({queues_.TriggerQueue(), options_.trigger_queue_concurrency,
+                       [this](const std::string& body) { return HandleTrigger(body); }});
+  return consumers;
+}
+
+Result<MessageOutcome> Engine::HandleTrigger(const std::string& body) {
+  std::string_view name = TrimWhitespace(body);
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    name = name.substr(1, name.size() - 2);  // EventBridge may send the name JSON-quoted
+  }
+  Result<int> created = triggers_.RunByName(name);
+  if (!created.ok() && created.error().code() == ErrorCode::kInvalidArgument) {
+    spdlog::warn("worker_trigger: {}; dropped", created.error().message());
+    return MessageOutcome::Ack();
+  }
+  ORCH_RETURN_IF_ERROR(created);
+  return MessageOutcome::Ack();
+}
+
+void Engine::Start() {
+  workers_.Start();
+  scheduler_ = std::jthread([this](std::stop_token stop) { Schedule(stop); });
+}
+
+bool Engine::Stop(std::chrono::milliseconds timeout) {
+  if (scheduler_.joinable()) {
+    scheduler_.request_stop();
+    wake_.notify_all();
+    scheduler_.join();
+  }
+  const bool finished = workers_.Stop(timeout);
+  if (!finished) {
+    // Hand the jobs still being worked on back now rather than after their leases expire.
+    Result<std::vector<job::Job>> held = store_.ListJobs(
+        {.statuses = {job::JobStatus::kLockedForProcessing}, .lease_owner = options_.instance_id});
+    if (held.ok()) {
+      for (const job::Job& job : *held) {
+        if (Result<bool> released = jobs_.HealExpiredLease(job); !released.ok()) {
+          spdlog::warn("could not release {}: {}", job.id, released.error().message());
+        }
+      }
+    }
+  }
+  return finished;
+}
+
+void Engine::WakeTriggers() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+Result<void> Engine::SweepOnce() {
+  ORCH_ASSIGN_OR_RETURN(auto expired, store_.JobsWithExpiredLease(clock_.Now(), 100));
+  for (const job::Job& job : expired) {
+    ORCH_RETURN_IF_ERROR(jobs_.HealExpiredLease(job));
+  }
+  ORCH_RETURN_IF_ERROR(jobs_.RequeueStalledJobs(options_.stale_grace));
+  return Ok();
+}
+
+void Engine::Schedule(const std::stop_token& stop) {
+  auto next_triggers = std::chrono::steady_clock::now();
+  auto next_sweep = std::chrono::steady_clock::now() + options_.sweep_interval;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(wake_mutex_);
+      wake_.wait_until(lock, stop, std::min(next_triggers, next_sweep),
+                       [&] { return wake_requested_; });
+      if (stop.stop_requested()) {
+        return;
+      }
+      wake_requested_ = false;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    // A completion wakes this thread; the triggers then run at once whatever the tick says.
+    if (Result<int> created = triggers_.RunAll(); !created.ok()) {
+      spdlog::warn("triggers: {}", created.error().message());
+    }
+    next_triggers = now + options_.trigger_interval;
+    if (now >= next_sweep) {
+      if (Result<void> swept = SweepOnce(); !swept.ok()) {
+        spdlog::warn("sweeper: {}", swept.error().message());
+      }
+      next_sweep = now + options_.sweep_interval;
+    }
+  }
+}
+
+void Engine::OnTransition(job::JobType type, job::JobStatus from, job::JobStatus to) {
+  observer_.OnTransition(type, from, to);
+}
+void Engine::OnFailure(job::JobType type, FailureClass failure) {
+  observer_.OnFailure(type, failure);
+}
+void Engine::OnProcessed(job::JobType type, std::chrono::milliseconds duration) {
+  observer_.OnProcessed(type, duration);
+}
+void Engine::OnVerified(job::JobType type, std::chrono::milliseconds duration) {
+  observer_.OnVerified(type, duration);
+}
+void Engine::OnLeaseHealed(job::JobType type) { observer_.OnLeaseHealed(type); }
+void Engine::OnAlertSent() { observer_.OnAlertSent(); }
+void Engine::OnCompleted(const job::Job& job) {
+  observer_.OnCompleted(job);
+  WakeTriggers();
+}
+
+}  // namespace orch::engine

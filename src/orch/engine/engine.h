@@ -1,0 +1,94 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "orch/engine/chain_head.h"
+#include "orch/engine/engine_observer.h"
+#include "orch/engine/job_service.h"
+#include "orch/engine/pipeline_triggers.h"
+#include "orch/engine/worker_pool.h"
+
+namespace orch::engine {
+
+struct EngineOptions {
+  std::string instance_id;
+  std::string orchestrator_version = "0.1.0";
+  /// Triggers run on this tick, and at once whenever a job completes.
+  std::chrono::milliseconds trigger_interval{std::chrono::seconds(10)};
+  /// Expired leases and stalled jobs are looked for on this tick.
+  std::chrono::milliseconds sweep_interval{std::chrono::seconds(5)};
+  /// Extra time a job may sit without its next message before the sweeper re-enqueues it.
+  std::chrono::milliseconds stale_grace{std::chrono::seconds(60)};
+  /// Consumers per job type, for its processing and for its verification queue.
+  std::map<job::JobType, int> concurrency;
+  int default_concurrency = 5;
+  int dead_letter_concurrency = 1;
+  int trigger_queue_concurrency = 1;
+  PipelineOptions pipeline;
+};
+
+/// The running job engine of one process: queue consumers for every job type, the
+/// dead-letter and trigger queues, and a scheduler thread that runs the triggers (on its tick
+/// and when a job completes) and the lease sweeper. Start once; Stop stops taking work and
+/// lets in-flight jobs finish within the timeout, releasing the leases of those that do not.
+/// Thread-safe; collaborators must outlive it.
+class Engine final : private EngineObserver {
+ public:
+  Engine(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
+         const HandlerRegistry& handlers, const QueueLayout& queues, ChainHead& chain,
+         const Clock& clock, EngineObserver& observer, EngineOptions options);
+  ~Engine() override;
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void Start();
+  /// Returns true if every in-flight job finished within `timeout`.
+  bool Stop(std::chrono::milliseconds timeout);
+
+  JobService& jobs() { return jobs_; }
+  PipelineTriggers& triggers() { return triggers_; }
+
+  /// Asks the scheduler to run the triggers now.
+  void WakeTriggers();
+
+  /// One scheduler round, for tests: triggers, then the sweep.
+  Result<int> RunTriggersOnceForTest() { return triggers_.RunAll(); }
+  Result<void> SweepOnce();
+
+ private:
+  // EngineObserver: forwards to the caller's observer; completions also wake the triggers.
+  void OnTransition(job::JobType type, job::JobStatus from, job::JobStatus to) override;
+  void OnFailure(job::JobType type, FailureClass failure) override;
+  void OnProcessed(job::JobType type, std::chrono::milliseconds duration) override;
+  void OnVerified(job::JobType type, std::chrono::milliseconds duration) override;
+  void OnLeaseHealed(job::JobType type) override;
+  void OnAlertSent() override;
+  void OnCompleted(const job::Job& job) override;
+
+  void Schedule(const std::stop_token& stop);
+  std::vector<WorkerPool::Consumer> Consumers();
+  Result<MessageOutcome> HandleTrigger(const std::string& body);
+
+  store::JobStore& store_;
+  const Clock& clock_;
+  EngineObserver& observer_;
+  const EngineOptions options_;
+  const QueueLayout& queues_;
+  const HandlerRegistry& handlers_;
+  JobService jobs_;
+  PipelineTriggers triggers_;
+  WorkerPool workers_;
+
+  std::mutex wake_mutex_;
+  std::condition_variable_any wake_;
+  bool wake_requested_ = false;  // guarded by wake_mutex_
+  std::jthread scheduler_;
+};
+
+}  // namespace orch::engine

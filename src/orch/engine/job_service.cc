@@ -1,0 +1,424 @@
+#include "orch/engine/job_service.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "orch/job/job_state_machine.h"
+
+namespace orch::engine {
+namespace {
+
+// Bounds one sweep's work per type and status; the next sweep takes the rest.
+constexpr std::uint32_t kMaxRequeuedPerSweep = 200;
+
+using job::JobEvent;
+using job::JobStatus;
+
+// The shape of the reference's failure alerts, so that existing alert routing keeps working.
+std::string FailureAlertText(const job::Job& job, std::string_view headline) {
+  std::string text = fmt::format("{}\nJob ID: {}\nType: {}\nBlock: {}\nCurrent failure: {}",
+                                 headline, job.id, job::ToString(job.type), job.internal_id,
+                                 job.metadata.common.failure_reason.value_or("none"));
+  const auto& previous = job.metadata.common.previous_failure_reasons;
+  text += fmt::format("\nPrevious failures ({} total):", previous.size());
+  for (const std::string& reason : previous) {
+    text += "\n- " + reason;
+  }
+  return text;
+}
+
+std::chrono::milliseconds Since(TimePoint now, std::optional<std::int64_t> started_seconds) {
+  if (!started_seconds) {
+    return std::chrono::milliseconds(0);
+  }
+  return std::max(std::chrono::milliseconds(0),
+                  now - TimePoint(std::chrono::seconds(*started_seconds)));
+}
+
+}  // namespace
+
+JobService::JobService(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
+                       const HandlerRegistry& handlers, const QueueLayout& queues,
+                       const Clock& clock, EngineObserver& observer, JobServiceOptions options)
+    : store_(store),
+      queue_(queue),
+      alerter_(alerter),
+      handlers_(handlers),
+      queues_(queues),
+      clock_(clock),
+      observer_(observer),
+      options_(std::move(options)) {}
+
+std::chrono::milliseconds JobService::RetryDelay(const HandlerLimits& limits,
+                                                 std::uint64_t attempt) const {
+  auto delay = limits.retry_base;
+  for (std::uint64_t i = 1; i < attempt && delay < limits.retry_cap; ++i) {
+    delay *= 2;
+  }
+  return std::min(delay, limits.retry_cap);
+}
+
+Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& before) {
+  ORCH_ASSIGN_OR_RETURN(job::Job stored, store_.UpdateJob(updated, before.version));
+  if (stored.status != before.status) {
+    observer_.OnTransition(stored.type, before.status, stored.status);
+  }
+  return stored;
+}
+
+void JobService::Alert(const job::Job& job, std::string_view subject, const std::string& detail) {
+  alerter_.Send({.severity = alert::Alert::Severity::kCritical,
+                 .subject = fmt::format("{}: {} {}", subject, job::ToString(job.type),
+                                        job.internal_id),
+                 .message = detail});
+  observer_.OnAlertSent();
+}
+
+Result<store::InsertOutcome> JobService::CreateJob(job::JobType type, std::uint64_t internal_id) {
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
+  ORCH_ASSIGN_OR_RETURN(job::SpecificMetadata specific, handler->CreateMetadata(internal_id));
+  job::JobMetadata metadata;
+  metadata.common.orchestrator_version = options_.orchestrator_version;
+  metadata.specific = std::move(specific);
+  ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
+                        store_.InsertIfAbsent(job::NewJob(type, internal_id, std::move(metadata),
+                                                          clock_.Now())));
+  if (outcome.inserted) {
+    ORCH_RETURN_IF_ERROR(
+        queue_.Send(queues_.ProcessingQueue(type), JobMessage(outcome.job.id), {}));
+  }
+  return outcome;
+}
+
+Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
+  Result<job::Job> loaded = store_.GetJob(id);
+  if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
+    spdlog::warn("processing message for unknown job {}: dropped", id);
+    return MessageOutcome::Ack();
+  }
+  ORCH_RETURN_IF_ERROR(loaded);
+  job::Job job = std::move(loaded).value();
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
+  const HandlerLimits limits = handler->limits();
+  const TimePoint now = clock_.Now();
+
+  if (job.status == JobStatus::kLockedForProcessing) {
+    if (job.lease && job.lease->expires_at > now) {
+      return MessageOutcome::Ack();  // a live holder is on it; a duplicate message
+    }
+    ORCH_ASSIGN_OR_RETURN(bool healed, HealExpiredLease(job));
+    if (!healed) {
+      return MessageOutcome::Ack();
+    }
+    ORCH_ASSIGN_OR_RETURN(job, store_.GetJob(id));
+  }
+  if (!job::CanStartProcessing(job.status)) {
+    return MessageOutcome::Ack();  // already processed, or failed: nothing to do
+  }
+
+  job::Job locked = job;
+  ORCH_ASSIGN_OR_RETURN(locked.status, job::NextStatus(job.status, JobEvent::kStartProcessing));
+  locked.lease = job::Lease{options_.instance_id, now + limits.lease_duration, job.status};
+  locked.metadata.common.process_attempt_no += 1;
+  locked.metadata.common.process_started_at = ToUnixSeconds(now);
+  locked.metadata.common.process_completed_at.reset();
+  Result<job::Job> claimed = Store(locked, job);
+  if (!claimed.ok() && claimed.error().code() == ErrorCode::kConflict) {
+    return MessageOutcome::Ack();  // another worker claimed it first
+  }
+  ORCH_RETURN_IF_ERROR(claimed);
+  locked = std::move(claimed).value();
+
+  job::Job working = locked;
+  Result<job::ExternalId> processed = handler->Process(working);
+  const TimePoint finished = clock_.Now();
+  observer_.OnProcessed(job.type, finished - now);
+
+  if (processed.ok()) {
+    job::Job done = working;
+    done.status = JobStatus::kPendingVerification;
+    done.lease.reset();
+    done.external_id = *processed;
+    done.metadata.common.process_completed_at = ToUnixSeconds(finished);
+    Result<job::Job> stored = Store(done, locked);
+    if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+      spdlog::warn("{} {} ({}): lost its lease while processing; the new holder carries on",
+                   job::ToString(job.type), job.internal_id, job.id);
+      return MessageOutcome::Ack();
+    }
+    ORCH_RETURN_IF_ERROR(stored);
+    ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id),
+                                     limits.verification_polling_delay));
+    return MessageOutcome::Ack();
+  }
+
+  const Error& error = processed.error();
+  job::Job failed = locked;
+  failed.lease.reset();
+  failed.metadata.common.process_retry_attempt_no += 1;
+  const std::uint64_t attempt = failed.metadata.common.process_retry_attempt_no;
+  failed.metadata.common.process_started_at.reset();
+  failed.metadata.common.RecordFailure(fmt::format("Processing attempt {} failed: {}",
+                                                   failed.metadata.common.process_attempt_no,
+                                                   error.ToString()));
+  if (!error.transient() || attempt >= limits.retry_max_attempts) {
+    const FailureClass failure =
+        error.transient() ? FailureClass::kTransient : FailureClass::kPermanent;
+    return FailJob(std::move(failed), "", failure);
+  }
+  observer_.OnFailure(job.type, FailureClass::kTransient);
+  ORCH_ASSIGN_OR_RETURN(failed.status, job::NextStatus(locked.status,
+                                                       JobEvent::kProcessingFailedTransient,
+                                                       locked.lease->previous_status));
+  Result<job::Job> stored = Store(failed, locked);
+  if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+    return MessageOutcome::Ack();
+  }
+  ORCH_RETURN_IF_ERROR(stored);
+  const auto delay = RetryDelay(limits, attempt);
+  spdlog::info("{} {}: transient failure (attempt {} of {}), retrying in {} ms: {}",
+               job::ToString(job.type), job.internal_id, attempt, limits.retry_max_attempts,
+               delay.count(), error.message());
+  return MessageOutcome::RetryAfter(delay);
+}
+
+// Moves `job` (already carrying its failure reason) to Failed, alerts once, and acks.
+Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason,
+                                           FailureClass failure) {
+  ORCH_ASSIGN_OR_RETURN(job::Job before, store_.GetJob(job.id));
+  if (!reason.empty()) {
+    job.metadata.common.RecordFailure(std::move(reason));
+  }
+  job.status = JobStatus::kFailed;
+  job.lease.reset();
+  Result<job::Job> stored = store_.UpdateJob(job, before.version);
+  if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+    return MessageOutcome::Ack();
+  }
+  ORCH_RETURN_IF_ERROR(stored);
+  observer_.OnTransition(job.type, before.status, JobStatus::kFailed);
+  observer_.OnFailure(job.type, failure);
+  spdlog::error("{} {} ({}) failed: {}", job::ToString(job.type), job.internal_id, job.id,
+                stored->metadata.common.failure_reason.value_or(""));
+  Alert(*stored, "Job Failed", FailureAlertText(*stored, "Job Failed Alert"));
+  return MessageOutcome::Ack();
+}
+
+Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
+  Result<job::Job> loaded = store_.GetJob(id);
+  if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
+    spdlog::warn("verification message for unknown job {}: dropped", id);
+    return MessageOutcome::Ack();
+  }
+  ORCH_RETURN_IF_ERROR(loaded);
+  job::Job job = std::move(loaded).value();
+  if (job.status != JobStatus::kPendingVerification &&
+      job.status != JobStatus::kVerificationTimeout &&
+      job.status != JobStatus::kVerificationFailed) {
+    return MessageOutcome::Ack();  // completed, failed, or being processed: nothing to check
+  }
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
+  const HandlerLimits limits = handler->limits();
+  const TimePoint now = clock_.Now();
+
+  job::Job polling = job;
+  polling.metadata.common.verification_attempt_no += 1;
+  polling.metadata.common.verification_started_at = ToUnixSeconds(now);
+  Result<job::Job> marked = Store(polling, job);
+  if (!marked.ok() && marked.error().code() == ErrorCode::kConflict) {
+    return MessageOutcome::Ack();  // another verifier is on it
+  }
+  ORCH_RETURN_IF_ERROR(marked);
+  polling = std::move(marked).value();
+
+  job::Job working = polling;
+  Result<Verification> verification = handler->Verify(working);
+  if (!verification.ok()) {
+    if (verification.error().transient()) {
+      observer_.OnFailure(job.type, FailureClass::kTransient);
+      return MessageOutcome::RetryAfter(limits.verification_polling_delay);
+    }
+    working.metadata.common.RecordFailure(
+        fmt::format("Verification failed: {}", verification.error().ToString()));
+    return FailJob(std::move(working), "", FailureClass::kPermanent);
+  }
+
+  switch (verification->outcome) {
+    case Verification::Outcome::kVerified: {
+      job::Job done = working;
+      done.status = JobStatus::kCompleted;
+      done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
+      Result<job::Job> stored = Store(done, polling);
+      if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+        return MessageOutcome::Ack();
+      }
+      ORCH_RETURN_IF_ERROR(stored);
+      observer_.OnVerified(job.type, Since(clock_.Now(), done.metadata.common.process_started_at));
+      observer_.OnCompleted(*stored);
+      return MessageOutcome::Ack();
+    }
+    case Verification::Outcome::kRejected: {
+      observer_.OnFailure(job.type, FailureClass::kRejected);
+      job::Job rejected = working;
+      const std::uint64_t attempts = rejected.metadata.common.process_attempt_no;
+      if (attempts >= limits.max_process_attempts) {
+        rejected.metadata.common.RecordFailure(
+            fmt::format("Verification rejected: {}", verification->reason));
+        return FailJob(std::move(rejected),
+                       fmt::format("Verification rejected. Max process attempts reached: {}",
+                                   attempts),
+                       FailureClass::kRejected);
+      }
+      rejected.metadata.common.RecordFailure(
+          fmt::format("Verification rejected: {}", verification->reason));
+      rejected.status = JobStatus::kVerificationFailed;
+      Result<job::Job> stored = Store(rejected, polling);
+      if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+        return MessageOutcome::Ack();
+      }
+      ORCH_RETURN_IF_ERROR(stored);
+      ORCH_RETURN_IF_ERROR(
+          queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
+      return MessageOutcome::Ack();
+    }
+    case Verification::Outcome::kPending:
+      break;
+  }
+
+  if (working.metadata.common.verification_attempt_no >= limits.max_verification_attempts) {
+    job::Job timed_out = working;
+    timed_out.status = JobStatus::kVerificationTimeout;
+    Result<job::Job> stored = Store(timed_out, polling);
+    if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+      return MessageOutcome::Ack();
+    }
+    ORCH_RETURN_IF_ERROR(stored);
+    Alert(*stored, "Job Verification Timeout",
+          fmt::format("Job Verification Timeout Alert: Job ID {}, Type {}, Internal_Id {}, "
+                      "Verification Attempts {}",
+                      job.id, job::ToString(job.type), job.internal_id,
+                      working.metadata.common.verification_attempt_no));
+    return MessageOutcome::Ack();
+  }
+  if (working.metadata.specific != polling.metadata.specific) {
+    Result<job::Job> stored = Store(working, polling);
+    if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+      return MessageOutcome::Ack();
+    }
+    ORCH_RETURN_IF_ERROR(stored);
+  }
+  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id),
+                                   limits.verification_polling_delay));
+  return MessageOutcome::Ack();
+}
+
+Result<MessageOutcome> JobService::HandleDeadLetter(std::string_view id) {
+  Result<job::Job> loaded = store_.GetJob(id);
+  if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
+    return MessageOutcome::Ack();
+  }
+  ORCH_RETURN_IF_ERROR(loaded);
+  job::Job job = std::move(loaded).value();
+  if (!job::NextStatus(job.status, JobEvent::kDeadLettered).ok()) {
+    return MessageOutcome::Ack();  // Completed or already Failed
+  }
+  return FailJob(job,
+                 fmt::format("Job moved to DLQ after exhausting retries (last status: {})",
+                             job::ToString(job.status)),
+                 FailureClass::kPermanent);
+}
+
+Result<job::Job> JobService::RetryJob(std::string_view id) {
+  ORCH_ASSIGN_OR_RETURN(job::Job job, store_.GetJob(id));
+  job::Job retry = job;
+  ORCH_ASSIGN_OR_RETURN(retry.status, job::NextStatus(job.status, JobEvent::kManualRetry));
+  // A manual retry starts a fresh retry budget (the reference only counts it up).
+  retry.metadata.common.process_attempt_no = 0;
+  retry.metadata.common.process_retry_attempt_no = 0;
+  ORCH_ASSIGN_OR_RETURN(job::Job stored, Store(retry, job));
+  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
+  return stored;
+}
+
+Result<job::Job> JobService::QueueForProcessing(std::string_view id) {
+  ORCH_ASSIGN_OR_RETURN(job::Job job, store_.GetJob(id));
+  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
+  return job;
+}
+
+Result<job::Job> JobService::QueueForVerification(std::string_view id, bool immediately) {
+  ORCH_ASSIGN_OR_RETURN(job::Job job, store_.GetJob(id));
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
+  job::Job again = job;
+  ORCH_ASSIGN_OR_RETURN(again.status, job::NextStatus(job.status, JobEvent::kManualVerify));
+  again.metadata.common.verification_attempt_no = 0;
+  again.metadata.common.verification_retry_attempt_no += 1;
+  ORCH_ASSIGN_OR_RETURN(job::Job stored, Store(again, job));
+  const auto delay = immediately ? std::chrono::milliseconds(0)
+                                 : handler->limits().verification_polling_delay;
+  ORCH_RETURN_IF_ERROR(
+      queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id), delay));
+  return stored;
+}
+
+Result<bool> JobService::HealExpiredLease(const job::Job& job) {
+  if (job.status != JobStatus::kLockedForProcessing) {
+    return false;
+  }
+  job::Job healed = job;
+  const std::optional<JobStatus> previous =
+      job.lease ? std::optional<JobStatus>(job.lease->previous_status) : std::nullopt;
+  ORCH_ASSIGN_OR_RETURN(healed.status,
+                        job::NextStatus(job.status, JobEvent::kLeaseExpired, previous));
+  healed.lease.reset();
+  healed.metadata.common.process_started_at.reset();
+  Result<job::Job> stored = Store(healed, job);
+  if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+    return false;
+  }
+  ORCH_RETURN_IF_ERROR(stored);
+  observer_.OnLeaseHealed(job.type);
+  spdlog::warn("{} {} ({}): lease of {} expired; back to {}", job::ToString(job.type),
+               job.internal_id, job.id, job.lease ? job.lease->owner : "?",
+               job::ToString(healed.status));
+  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
+  return true;
+}
+
+Result<int> JobService::RequeueStalledJobs(std::chrono::milliseconds grace) {
+  int requeued = 0;
+  const TimePoint now = clock_.Now();
+  for (job::JobType type : PipelineJobTypes(queues_.layer())) {
+    if (!handlers_.Has(type)) {
+      continue;
+    }
+    ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
+    const HandlerLimits limits = handler->limits();
+    ORCH_ASSIGN_OR_RETURN(
+        auto processable,
+        store_.ListJobs({.types = {type},
+                         .statuses = {JobStatus::kCreated, JobStatus::kPendingRetry,
+                                      JobStatus::kVerificationFailed},
+                         .updated_before = now - limits.retry_cap - grace,
+                         .limit = kMaxRequeuedPerSweep}));
+    for (const job::Job& job : processable) {
+      ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(type), JobMessage(job.id), {}));
+      ++requeued;
+    }
+    ORCH_ASSIGN_OR_RETURN(
+        auto verifying,
+        store_.ListJobs({.types = {type},
+                         .statuses = {JobStatus::kPendingVerification},
+                         .updated_before = now - limits.verification_polling_delay - grace,
+                         .limit = kMaxRequeuedPerSweep}));
+    for (const job::Job& job : verifying) {
+      ORCH_RETURN_IF_ERROR(
+          queue_.Send(queues_.VerificationQueue(type), JobMessage(job.id), {}));
+      ++requeued;
+    }
+  }
+  return requeued;
+}
+
+}  // namespace orch::engine

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "orch/alert/alerter.h"
+#include "orch/common/clock.h"
+#include "orch/engine/engine_observer.h"
+#include "orch/engine/handler_registry.h"
+#include "orch/engine/queue_layout.h"
+#include "orch/queue/queue.h"
+#include "orch/store/job_store.h"
+
+namespace orch::engine {
+
+struct JobServiceOptions {
+  std::string instance_id;                  // lease owner name of this process
+  std::string orchestrator_version = "0.1.0";
+};
+
+/// What a queue consumer does with the message it handled.
+struct MessageOutcome {
+  bool ack = true;
+  std::chrono::milliseconds nack_delay{0};  // when !ack: visible again after this
+
+  static MessageOutcome Ack() { return {true, std::chrono::milliseconds(0)}; }
+  static MessageOutcome RetryAfter(std::chrono::milliseconds delay) { return {false, delay}; }
+};
+
+/// The job lifecycle: creates jobs, processes and verifies them through their handlers, and
+/// applies every status change as a compare-and-set in the store (docs/job-lifecycle.md).
+///
+/// Crash safety: each step first stores the job's new state, then sends the message for the
+/// next step, and only then lets the consumer ack the message it is handling. A process killed
+/// anywhere leaves either its message to be delivered again, or a lease that expires, or a job
+/// whose follow-up message is missing, which the sweeper (RequeueStalledJobs) re-enqueues.
+/// Duplicates are harmless: the status gate and the lease compare-and-set let exactly one
+/// worker act on a job.
+///
+/// Thread-safe; collaborators must outlive it.
+class JobService {
+ public:
+  JobService(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
+             const HandlerRegistry& handlers, const QueueLayout& queues, const Clock& clock,
+             EngineObserver& observer, JobServiceOptions options);
+
+  /// Creates the job of `type` for `internal_id` unless it exists, and enqueues it for
+  /// processing. Returns the job and whether this call created it.
+  Result<store::InsertOutcome> CreateJob(job::JobType type, std::uint64_t internal_id);
+
+  /// Handles a processing message: claims the job with a lease, runs its handler, stores the
+  /// outcome and enqueues verification (or a retry, or nothing when it failed).
+  Result<MessageOutcome> ProcessJob(std::string_view id);
+
+  /// Handles a verification message.
+  Result<MessageOutcome> VerifyJob(std::string_view id);
+
+  /// Handles a dead-lettered message: the job fails (unless Completed or already Failed).
+  Result<MessageOutcome> HandleDeadLetter(std::string_view id);
+
+  /// Operator: Failed -> PendingRetry with a fresh retry budget, enqueued. Errors: kNotFound,
+  /// kFailedPrecondition (not Failed).
+  Result<job::Job> RetryJob(std::string_view id);
+
+  /// Operator: enqueue for processing, no status change. Errors: kNotFound.
+  Result<job::Job> QueueForProcessing(std::string_view id);
+
+  /// Operator: back to PendingVerification with a fresh verification budget, enqueued (without
+  /// delay when `immediately`). Errors: kNotFound, kFailedPrecondition.
+  Result<job::Job> QueueForVerification(std::string_view id, bool immediately);
+
+  /// Returns the expired lease of `job` (its holder died) and re-enqueues it. A lost race with
+  /// another healer is not an error. Returns whether this call healed it.
+  Result<bool> HealExpiredLease(const job::Job& job);
+
+  /// Re-enqueues jobs whose next message may have been lost in a crash: processable jobs and
+  /// jobs awaiting verification that have not changed for longer than their retry or polling
+  /// delay plus `grace`. Returns how many were re-enqueued.
+  Result<int> RequeueStalledJobs(std::chrono::milliseconds grace);
+
+ private:
+  Result<MessageOutcome> FailJob(job::Job job, std::string reason, FailureClass failure);
+  Result<job::Job> Store(const job::Job& updated, const job::Job& before);
+  void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
+  std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;
+
+  store::JobStore& store_;
+  queue::Queue& queue_;
+  alert::Alerter& alerter_;
+  const HandlerRegistry& handlers_;
+  const QueueLayout& queues_;
+  const Clock& clock_;
+  EngineObserver& observer_;
+  const JobServiceOptions options_;
+};
+
+}  // namespace orch::engine

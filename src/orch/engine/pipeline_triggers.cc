@@ -1,0 +1,137 @@
+#include "orch/engine/pipeline_triggers.h"
+
+#include <algorithm>
+#include <set>
+
+namespace orch::engine {
+
+using job::JobStatus;
+using job::JobType;
+
+PipelineTriggers::PipelineTriggers(store::JobStore& store, JobService& jobs, ChainHead& chain,
+                                   Layer layer, PipelineOptions options)
+    : store_(store), jobs_(jobs), chain_(chain), layer_(layer), options_(options) {}
+
+Result<std::uint64_t> PipelineTriggers::FirstUnsettledBlock() {
+  ORCH_ASSIGN_OR_RETURN(auto settled, store_.ListJobs({.types = {JobType::kStateTransition},
+                                                       .statuses = {JobStatus::kCompleted},
+                                                       .min_internal_id = options_.min_block,
+                                                       .newest_first = true,
+                                                       .limit = 1}));
+  if (settled.empty()) {
+    return options_.min_block;
+  }
+  return std::max(options_.min_block, settled.front().internal_id + 1);
+}
+
+Result<int> PipelineTriggers::RunSnos() {
+  ORCH_ASSIGN_OR_RETURN(const std::uint64_t first, FirstUnsettledBlock());
+  ORCH_ASSIGN_OR_RETURN(const std::uint64_t latest, chain_.LatestBlock());
+  std::uint64_t last = std::min(latest, first + options_.snos_job_buffer_size - 1);
+  if (options_.max_block) {
+    last = std::min(last, *options_.max_block);
+  }
+  if (options_.snos_job_buffer_size == 0 || last < first) {
+    return 0;
+  }
+  ORCH_ASSIGN_OR_RETURN(auto existing, store_.ListJobs({.types = {JobType::kSnosRun},
+                                                        .min_internal_id = first,
+                                                        .max_internal_id = last,
+                                                        .limit = static_cast<std::uint32_t>(
+                                                            last - first + 1)}));
+  std::set<std::uint64_t> have;
+  for (const job::Job& job : existing) {
+    have.insert(job.internal_id);
+  }
+  int created = 0;
+  for (std::uint64_t block = first; block <= last && created < static_cast<int>(
+                                                        options_.max_jobs_per_run);
+       ++block) {
+    if (have.contains(block)) {
+      continue;
+    }
+    ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(JobType::kSnosRun, block));
+    created += outcome.inserted ? 1 : 0;
+  }
+  return created;
+}
+
+Result<int> PipelineTriggers::RunSuccessor(JobType type) {
+  const std::optional<JobType> predecessor = PredecessorOf(layer_, type);
+  if (!predecessor || type == JobType::kStateTransition) {
+    return Error::InvalidArgument("{} is not created from a predecessor on {}",
+                                  job::ToString(type), ToString(layer_));
+  }
+  ORCH_ASSIGN_OR_RETURN(auto ready,
+                        store_.JobsWithoutSuccessor(*predecessor, JobStatus::kCompleted, type,
+                                                    options_.min_block, options_.max_jobs_per_run,
+                                                    std::nullopt));
+  int created = 0;
+  for (const job::Job& job : ready) {
+    if (options_.max_block && job.internal_id > *options_.max_block) {
+      break;
+    }
+    ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(type, job.internal_id));
+    created += outcome.inserted ? 1 : 0;
+  }
+  return created;
+}
+
+Result<int> PipelineTriggers::RunStateTransition() {
+  ORCH_ASSIGN_OR_RETURN(auto latest, store_.ListJobs({.types = {JobType::kStateTransition},
+                                                      .min_internal_id = options_.min_block,
+                                                      .newest_first = true,
+                                                      .limit = 1}));
+  std::uint64_t next = options_.min_block;
+  if (!latest.empty()) {
+    if (latest.front().status != JobStatus::kCompleted) {
+      return 0;  // one settlement in flight; a failed one stops every later block
+    }
+    next = latest.front().internal_id + 1;
+  }
+  if (options_.max_block && next > *options_.max_block) {
+    return 0;
+  }
+  const JobType parent = *PredecessorOf(layer_, JobType::kStateTransition);
+  ORCH_ASSIGN_OR_RETURN(auto parent_job, store_.FindJob(parent, next));
+  if (!parent_job || parent_job->status != JobStatus::kCompleted) {
+    return 0;
+  }
+  ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(JobType::kStateTransition, next));
+  return outcome.inserted ? 1 : 0;
+}
+
+Result<int> PipelineTriggers::RunAll() {
+  int created = 0;
+  for (JobType type : PipelineJobTypes(layer_)) {
+    Result<int> run = type == JobType::kSnosRun           ? RunSnos()
+                      : type == JobType::kStateTransition ? RunStateTransition()
+                                                          : RunSuccessor(type);
+    ORCH_RETURN_IF_ERROR(run);
+    created += *run;
+  }
+  return created;
+}
+
+Result<int> PipelineTriggers::RunByName(std::string_view name) {
+  if (name == "Snos") {
+    return RunSnos();
+  }
+  if (name == "Proving") {
+    return RunSuccessor(JobType::kProofCreation);
+  }
+  if (name == "ProofRegistration" && layer_ == Layer::kL3) {
+    return RunSuccessor(JobType::kProofRegistration);
+  }
+  if (name == "DataSubmission") {
+    return RunSuccessor(JobType::kDataSubmission);
+  }
+  if (name == "UpdateState") {
+    return RunStateTransition();
+  }
+  return Error::InvalidArgument(
+      "unknown trigger '{}' on {} (known: Snos, Proving, {}DataSubmission, UpdateState)", name,
+      ToString(layer_), layer_ == Layer::kL3 ? "ProofRegistration, " : "");
+}
+
+}  // namespace orch::engine

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "orch/engine/chain_head.h"
+#include "orch/engine/job_service.h"
+#include "orch/engine/queue_layout.h"
+#include "orch/store/job_store.h"
+
+namespace orch::engine {
+
+struct PipelineOptions {
+  std::uint64_t min_block = 0;
+  std::optional<std::uint64_t> max_block;
+  /// How far ahead of settlement SNOS runs may go: SnosRun(N) exists only for
+  /// N < first unsettled block + buffer.
+  std::uint64_t snos_job_buffer_size = 50;
+  /// Per trigger run, at most this many jobs of one type are created.
+  std::uint32_t max_jobs_per_run = 500;
+};
+
+/// Decides which jobs of the per-block pipeline to create (architecture.md §1):
+///  - SnosRun for every block from the first unsettled one (at least min_block) up to the
+///    node's latest block and max_block, within the look-ahead buffer; gaps are filled.
+///  - ProofCreation, ProofRegistration (L3) and DataSubmission for each block whose predecessor
+///    is Completed and which has none yet, oldest first.
+///  - StateTransition strictly in block order with one in flight: the next block after the
+///    latest StateTransition once that one is Completed (the first at min_block).
+/// Failure is contained: a failed job only stops what depends on it (its successors, and for
+/// settlement every later block); other blocks go on within the buffer.
+/// Every run is idempotent (jobs are unique per type and block), so instances may run triggers
+/// concurrently. Thread-safe.
+class PipelineTriggers {
+ public:
+  PipelineTriggers(store::JobStore& store, JobService& jobs, ChainHead& chain, Layer layer,
+                   PipelineOptions options);
+
+  /// Runs every trigger of the layer once, in pipeline order. Returns the jobs created.
+  Result<int> RunAll();
+
+  /// Runs one trigger by the reference's name: Snos, Proving, ProofRegistration,
+  /// DataSubmission, UpdateState. Errors: kInvalidArgument for other names.
+  Result<int> RunByName(std::string_view name);
+
+  Result<int> RunSnos();
+  Result<int> RunSuccessor(job::JobType type);
+  Result<int> RunStateTransition();
+
+  /// The first block not yet settled: after the latest Completed StateTransition, at least
+  /// min_block.
+  Result<std::uint64_t> FirstUnsettledBlock();
+
+ private:
+  store::JobStore& store_;
+  JobService& jobs_;
+  ChainHead& chain_;
+  const Layer layer_;
+  const PipelineOptions options_;
+};
+
+}  // namespace orch::engine

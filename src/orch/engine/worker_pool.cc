@@ -1,0 +1,86 @@
+#include "orch/engine/worker_pool.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include <spdlog/spdlog.h>
+
+namespace orch::engine {
+namespace {
+
+// How long one Receive waits before the consumer checks for a stop request.
+constexpr auto kReceiveWait = std::chrono::milliseconds(500);
+
+}  // namespace
+
+WorkerPool::WorkerPool(queue::Queue& queue, std::vector<Consumer> consumers,
+                       std::chrono::milliseconds error_retry_delay)
+    : queue_(queue), consumers_(std::move(consumers)), error_retry_delay_(error_retry_delay) {}
+
+WorkerPool::~WorkerPool() { Stop(std::chrono::seconds(30)); }
+
+void WorkerPool::Start() {
+  for (const Consumer& consumer : consumers_) {
+    for (int i = 0; i < consumer.concurrency; ++i) {
+      ++running_;
+      threads_.emplace_back([this, &consumer](std::stop_token stop) {
+        Consume(consumer, stop);
+        --running_;
+      });
+    }
+  }
+}
+
+bool WorkerPool::Stop(std::chrono::milliseconds timeout) {
+  for (std::jthread& thread : threads_) {
+    thread.request_stop();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Consumers notice the stop within one receive wait, or when their handler returns.
+  while (running_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const bool all_stopped = running_.load() == 0;
+  for (std::jthread& thread : threads_) {
+    if (all_stopped) {
+      thread.join();
+    } else {
+      thread.detach();
+    }
+  }
+  threads_.clear();
+  return all_stopped;
+}
+
+void WorkerPool::Consume(const Consumer& consumer, const std::stop_token& stop) {
+  while (!stop.stop_requested()) {
+    Result<std::vector<queue::Message>> messages = queue_.Receive(consumer.queue, 1, kReceiveWait);
+    if (!messages.ok()) {
+      spdlog::warn("queue {}: {}; retrying", consumer.queue, messages.error().message());
+      std::this_thread::sleep_for(error_retry_delay_);
+      continue;
+    }
+    for (const queue::Message& message : *messages) {
+      ++busy_;
+      Result<MessageOutcome> outcome = consumer.handle(message.body);
+      --busy_;
+      Result<void> settled = Ok();
+      if (!outcome.ok()) {
+        spdlog::warn("queue {}: message {} failed (delivery {}): {}", consumer.queue, message.id,
+                     message.receive_count, outcome.error().ToString());
+        settled = queue_.Nack(consumer.queue, message.receipt, error_retry_delay_);
+      } else if (outcome->ack) {
+        settled = queue_.Ack(consumer.queue, message.receipt);
+      } else {
+        settled = queue_.Nack(consumer.queue, message.receipt, outcome->nack_delay);
+      }
+      if (!settled.ok()) {
+        // The message comes back after its visibility timeout; handlers are idempotent.
+        spdlog::warn("queue {}: could not settle message {}: {}", consumer.queue, message.id,
+                     settled.error().message());
+      }
+    }
+  }
+}
+
+}  // namespace orch::engine

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "orch/engine/job_service.h"
+#include "orch/queue/queue.h"
+
+namespace orch::engine {
+
+/// Consumes queues on fixed threads: `concurrency` consumers per queue, each taking one message
+/// at a time, handing it to its handler and acking or nacking as the handler says. Consumers
+/// wait in Queue::Receive, so they wake as soon as a message is visible. A handler error is
+/// logged and the message retried after `error_retry_delay`.
+/// Start once; Stop (or the destructor) lets every consumer finish its current message.
+/// Thread-safe.
+class WorkerPool {
+ public:
+  using MessageHandler = std::function<Result<MessageOutcome>(const std::string& body)>;
+
+  struct Consumer {
+    std::string queue;
+    int concurrency = 1;
+    MessageHandler handle;
+  };
+
+  WorkerPool(queue::Queue& queue, std::vector<Consumer> consumers,
+             std::chrono::milliseconds error_retry_delay = std::chrono::seconds(1));
+  ~WorkerPool();
+
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void Start();
+  /// Asks every consumer to stop and waits until each finished its current message, at most
+  /// `timeout`. Returns false if some consumer was still busy (its thread is then detached
+  /// and its job's lease is left to expire, or released by the caller).
+  bool Stop(std::chrono::milliseconds timeout);
+
+  /// Messages currently being handled.
+  int busy() const { return busy_.load(); }
+
+ private:
+  void Consume(const Consumer& consumer, const std::stop_token& stop);
+
+  queue::Queue& queue_;
+  const std::vector<Consumer> consumers_;
+  const std::chrono::milliseconds error_retry_delay_;
+  std::atomic<int> busy_{0};
+  std::atomic<int> running_{0};
+  std::vector<std::jthread> threads_;
+};
+
+}  // namespace orch::engine

@@ -1,0 +1,151 @@
+#pragma once
+
+// A job service over a real SQLite store and queue, with fake handlers, a fake clock and a
+// recording alerter. Tests drive it step by step: DeliverNext() takes the next visible message
+// of a queue and hands it to the service, as a worker would, so nothing runs in the background.
+
+#include <gtest/gtest.h>
+
+#include "orch/engine/job_service.h"
+#include "orch/engine/pipeline_triggers.h"
+#include "orch/queue/sql/sql_queue.h"
+#include "orch/store/sql/sql_job_store.h"
+#include "tests/contract/test_database.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_job_handler.h"
+#include "tests/fakes/recording_alerter.h"
+
+namespace orch::testing {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+inline engine::HandlerLimits TestLimits() {
+  return {.max_process_attempts = 2,
+          .max_verification_attempts = 3,
+          .verification_polling_delay = seconds(30),
+          .retry_base = seconds(1),
+          .retry_cap = seconds(8),
+          .retry_max_attempts = 4,
+          .lease_duration = seconds(300)};
+}
+
+class EngineHarness : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
+      auto handler = std::make_unique<FakeJobHandler>(type, TestLimits());
+      handlers_by_type_[type] = handler.get();
+      registry_.Register(std::move(handler));
+    }
+    OpenFreshDatabase();
+  }
+
+  // Starts over on an empty database (handlers and their call counts are kept).
+  void OpenFreshDatabase() {
+    triggers_.reset();
+    service_.reset();
+    queue_.reset();
+    store_.reset();
+    database_.reset();
+    ORCH_OPEN_TEST_DATABASE(database_, SqliteBackend());
+    store_ = std::make_unique<store::SqlJobStore>(database_->database(), clock_);
+    queue_ = std::make_unique<queue::SqlQueue>(database_->database(), clock_, signal_);
+    layout_ = std::make_unique<engine::QueueLayout>(
+        *engine::QueueLayout::Create(engine::Layer::kL2, {}));
+    for (const queue::QueueConfig& config : layout_->Configs()) {
+      ASSERT_TRUE(queue_->CreateQueue(config).ok());
+    }
+    service_ = std::make_unique<engine::JobService>(
+        *store_, *queue_, alerter_, registry_, *layout_, clock_, observer_,
+        engine::JobServiceOptions{.instance_id = "test-instance"});
+    triggers_ = std::make_unique<engine::PipelineTriggers>(*store_, *service_, chain_,
+                                                           engine::Layer::kL2, pipeline_);
+  }
+
+  FakeJobHandler& Handler(job::JobType type) { return *handlers_by_type_.at(type); }
+
+  // Receives one visible message of the queue (without waiting) and hands it to the service.
+  // Returns the outcome, or nullopt when the queue had no visible message.
+  std::optional<engine::MessageOutcome> DeliverNext(const std::string& queue_name) {
+    auto messages = queue_->Receive(queue_name, 1, milliseconds(0));
+    EXPECT_TRUE(messages.ok()) << messages.error().ToString();
+    if (!messages.ok() || messages->empty()) {
+      return std::nullopt;
+    }
+    const queue::Message& message = messages->front();
+    Result<engine::MessageOutcome> outcome = Error::Internal("unreachable");
+    if (queue_name == layout_->DeadLetterQueue()) {
+      outcome = service_->HandleDeadLetter(*engine::ParseJobMessage(message.body));
+    } else if (queue_name.find("verification") != std::string::npos) {
+      outcome = service_->VerifyJob(*engine::ParseJobMessage(message.body));
+    } else {
+      outcome = service_->ProcessJob(*engine::ParseJobMessage(message.body));
+    }
+    EXPECT_TRUE(outcome.ok()) << outcome.error().ToString();
+    if (!outcome.ok()) {
+      return std::nullopt;
+    }
+    if (outcome->ack) {
+      EXPECT_TRUE(queue_->Ack(queue_name, message.receipt).ok());
+    } else {
+      EXPECT_TRUE(queue_->Nack(queue_name, message.receipt, outcome->nack_delay).ok());
+    }
+    return *outcome;
+  }
+
+  std::optional<engine::MessageOutcome> Process(job::JobType type) {
+    return DeliverNext(layout_->ProcessingQueue(type));
+  }
+  std::optional<engine::MessageOutcome> Verify(job::JobType type) {
+    return DeliverNext(layout_->VerificationQueue(type));
+  }
+
+  std::uint64_t Visible(const std::string& queue_name) {
+    return *queue_->ApproximateNumberOfMessages(queue_name);
+  }
+
+  job::Job Reload(const job::Job& job) { return *store_->GetJob(job.id); }
+
+  // Runs the pipeline until no queue has a visible message (the clock jumps over delays).
+  void Drain(int max_steps = 10'000) {
+    for (int step = 0; step < max_steps; ++step) {
+      bool delivered = false;
+      for (const queue::QueueConfig& config : layout_->Configs()) {
+        if (config.name == layout_->TriggerQueue()) {
+          continue;
+        }
+        delivered = DeliverNext(config.name).has_value() || delivered;
+      }
+      if (!delivered) {
+        ASSERT_TRUE(triggers_->RunAll().ok());
+        clock_.Advance(seconds(60));
+        bool any = false;
+        for (const queue::QueueConfig& config : layout_->Configs()) {
+          any = any || Visible(config.name) > 0;
+        }
+        if (!any) {
+          return;
+        }
+      }
+    }
+    FAIL() << "the pipeline did not settle";
+  }
+
+  FakeClock clock_;
+  queue::QueueSignal signal_;
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<store::JobStore> store_;
+  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<engine::QueueLayout> layout_;
+  engine::HandlerRegistry registry_;
+  std::map<job::JobType, FakeJobHandler*> handlers_by_type_;
+  alert::RecordingAlerter alerter_;
+  engine::NullEngineObserver observer_;
+  FakeChainHead chain_;
+  engine::PipelineOptions pipeline_{.min_block = 1, .snos_job_buffer_size = 5};
+  std::unique_ptr<engine::JobService> service_;
+  std::unique_ptr<engine::PipelineTriggers> triggers_;
+};
+
+}  // namespace orch::testing

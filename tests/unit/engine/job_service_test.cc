@@ -1,0 +1,232 @@
+#include "orch/engine/job_service.h"
+
+#include "tests/unit/engine/engine_harness.h"
+
+namespace orch::testing {
+namespace {
+
+using job::JobStatus;
+using job::JobType;
+
+class JobServiceTest : public EngineHarness {
+ protected:
+  job::Job Create(JobType type, std::uint64_t block) {
+    auto outcome = service_->CreateJob(type, block);
+    EXPECT_TRUE(outcome.ok()) << outcome.error().ToString();
+    EXPECT_TRUE(outcome->inserted);
+    return outcome->job;
+  }
+};
+
+TEST_F(JobServiceTest, HappyPathGoesFromCreatedToCompleted) {
+  const job::Job created = Create(JobType::kSnosRun, 7);
+  EXPECT_EQ(created.status, JobStatus::kCreated);
+  EXPECT_EQ(created.metadata.common.orchestrator_version, "0.1.0");
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kSnosRun)), 1u);
+
+  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  job::Job processed = Reload(created);
+  EXPECT_EQ(processed.status, JobStatus::kPendingVerification);
+  EXPECT_EQ(processed.external_id, job::ExternalId(std::string("task-7")));
+  EXPECT_FALSE(processed.lease.has_value());
+  EXPECT_EQ(processed.metadata.common.process_attempt_no, 1u);
+  EXPECT_TRUE(processed.metadata.common.process_started_at.has_value());
+  EXPECT_TRUE(processed.metadata.common.process_completed_at.has_value());
+  EXPECT_EQ(processed.version, 2) << "one update to lock, one to complete";
+
+  // Verification waits for the handler's polling delay.
+  EXPECT_FALSE(Verify(JobType::kSnosRun).has_value());
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Verify(JobType::kSnosRun)->ack);
+  const job::Job done = Reload(created);
+  EXPECT_EQ(done.status, JobStatus::kCompleted);
+  EXPECT_EQ(done.metadata.common.verification_attempt_no, 1u);
+  EXPECT_TRUE(done.metadata.common.verification_completed_at.has_value());
+  EXPECT_TRUE(alerter_.alerts().empty());
+}
+
+TEST_F(JobServiceTest, CreatingTwiceCreatesAndEnqueuesOnce) {
+  Create(JobType::kSnosRun, 1);
+  auto again = service_->CreateJob(JobType::kSnosRun, 1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->inserted);
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kSnosRun)), 1u);
+}
+
+TEST_F(JobServiceTest, TransientErrorsRetryWithExponentialBackoffThenFail) {
+  const job::Job created = Create(JobType::kProofCreation, 3);
+  for (int i = 0; i < 4; ++i) {
+    Handler(JobType::kProofCreation).ScriptProcess(3, Error::Unavailable("prover down"));
+  }
+  const std::vector<milliseconds> expected_delays = {seconds(1), seconds(2), seconds(4)};
+  for (std::size_t attempt = 0; attempt < expected_delays.size(); ++attempt) {
+    auto outcome = Process(JobType::kProofCreation);
+    ASSERT_TRUE(outcome.has_value()) << "attempt " << attempt;
+    EXPECT_FALSE(outcome->ack);
+    EXPECT_EQ(outcome->nack_delay, expected_delays[attempt]);
+    const job::Job after = Reload(created);
+    EXPECT_EQ(after.status, JobStatus::kCreated) << "back where processing started";
+    EXPECT_FALSE(after.lease.has_value());
+    EXPECT_EQ(after.metadata.common.process_retry_attempt_no, attempt + 1);
+    EXPECT_NE(after.metadata.common.failure_reason->find("prover down"), std::string::npos);
+    EXPECT_FALSE(Process(JobType::kProofCreation).has_value()) << "not before the backoff";
+    clock_.Advance(expected_delays[attempt]);
+  }
+  // The fourth transient failure exhausts retry_max_attempts: the job fails, with one alert.
+  ASSERT_TRUE(Process(JobType::kProofCreation)->ack);
+  const job::Job failed = Reload(created);
+  EXPECT_EQ(failed.status, JobStatus::kFailed);
+  EXPECT_EQ(failed.metadata.common.previous_failure_reasons.size(), 3u);
+  ASSERT_EQ(alerter_.alerts().size(), 1u);
+  EXPECT_NE(alerter_.alerts()[0].message.find("Job Failed Alert"), std::string::npos);
+  EXPECT_EQ(Handler(JobType::kProofCreation).ProcessCalls(3), 4);
+}
+
+TEST_F(JobServiceTest, PermanentErrorFailsAtOnceWithOneAlert) {
+  const job::Job created = Create(JobType::kSnosRun, 4);
+  Handler(JobType::kSnosRun).ScriptProcess(4, Error::InvalidArgument("corrupt PIE"));
+  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  const job::Job failed = Reload(created);
+  EXPECT_EQ(failed.status, JobStatus::kFailed);
+  EXPECT_NE(failed.metadata.common.failure_reason->find("corrupt PIE"), std::string::npos);
+  EXPECT_EQ(alerter_.alerts().size(), 1u);
+  clock_.Advance(seconds(600));
+  EXPECT_FALSE(Process(JobType::kSnosRun).has_value()) << "nothing is retried";
+}
+
+TEST_F(JobServiceTest, RejectedVerificationReprocessesThenFails) {
+  const job::Job created = Create(JobType::kStateTransition, 5);
+  Handler(JobType::kStateTransition).ScriptVerify(5, engine::Verification::Rejected("reverted"));
+  Handler(JobType::kStateTransition).ScriptVerify(5, engine::Verification::Rejected("again"));
+  ASSERT_TRUE(Process(JobType::kStateTransition)->ack);
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Verify(JobType::kStateTransition)->ack);
+  EXPECT_EQ(Reload(created).status, JobStatus::kVerificationFailed);
+  // Re-processed at once (process attempt 2 of max 2).
+  ASSERT_TRUE(Process(JobType::kStateTransition)->ack);
+  EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Verify(JobType::kStateTransition)->ack);
+  const job::Job failed = Reload(created);
+  EXPECT_EQ(failed.status, JobStatus::kFailed);
+  EXPECT_NE(failed.metadata.common.failure_reason->find("Max process attempts reached: 2"),
+            std::string::npos);
+  EXPECT_EQ(Handler(JobType::kStateTransition).ProcessCalls(5), 2);
+  EXPECT_EQ(alerter_.alerts().size(), 1u);
+}
+
+TEST_F(JobServiceTest, PendingVerificationTimesOutAfterMaxAttempts) {
+  const job::Job created = Create(JobType::kProofCreation, 6);
+  for (int i = 0; i < 3; ++i) {
+    Handler(JobType::kProofCreation).ScriptVerify(6, engine::Verification::Pending());
+  }
+  ASSERT_TRUE(Process(JobType::kProofCreation)->ack);
+  for (int poll = 1; poll <= 3; ++poll) {
+    clock_.Advance(seconds(30));
+    ASSERT_TRUE(Verify(JobType::kProofCreation).has_value()) << "poll " << poll;
+  }
+  const job::Job timed_out = Reload(created);
+  EXPECT_EQ(timed_out.status, JobStatus::kVerificationTimeout);
+  EXPECT_EQ(timed_out.metadata.common.verification_attempt_no, 3u);
+  ASSERT_EQ(alerter_.alerts().size(), 1u);
+  EXPECT_NE(alerter_.alerts()[0].message.find("Verification Timeout"), std::string::npos);
+  clock_.Advance(seconds(30));
+  EXPECT_FALSE(Verify(JobType::kProofCreation).has_value()) << "no more polling";
+
+  // An operator asks again: the budget starts afresh and the job completes.
+  ASSERT_TRUE(service_->QueueForVerification(created.id, /*immediately=*/true).ok());
+  ASSERT_TRUE(Verify(JobType::kProofCreation)->ack);
+  EXPECT_EQ(Reload(created).status, JobStatus::kCompleted);
+}
+
+TEST_F(JobServiceTest, DeadLetteredJobFailsButACompletedOneStays) {
+  const job::Job stuck = Create(JobType::kSnosRun, 8);
+  const job::Job done = Create(JobType::kSnosRun, 9);
+  ASSERT_TRUE(Process(JobType::kSnosRun).has_value());
+  ASSERT_TRUE(Process(JobType::kSnosRun).has_value());
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Verify(JobType::kSnosRun).has_value());
+  ASSERT_TRUE(Verify(JobType::kSnosRun).has_value());
+  job::Job stuck_now = Reload(stuck);
+  stuck_now.status = JobStatus::kPendingVerification;  // as if its verification kept failing
+  ASSERT_TRUE(store_->UpdateJob(stuck_now, stuck_now.version).ok());
+
+  ASSERT_TRUE(service_->HandleDeadLetter(stuck.id)->ack);
+  ASSERT_TRUE(service_->HandleDeadLetter(done.id)->ack);
+  EXPECT_EQ(Reload(stuck).status, JobStatus::kFailed);
+  EXPECT_NE(Reload(stuck).metadata.common.failure_reason->find("DLQ"), std::string::npos);
+  EXPECT_EQ(Reload(done).status, JobStatus::kCompleted);
+  EXPECT_EQ(alerter_.alerts().size(), 1u);
+}
+
+TEST_F(JobServiceTest, ManualRetryOnlyFromFailed) {
+  const job::Job created = Create(JobType::kSnosRun, 10);
+  auto refused = service_->RetryJob(created.id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
+
+  Handler(JobType::kSnosRun).ScriptProcess(10, Error::InvalidArgument("bad"));
+  ASSERT_TRUE(Process(JobType::kSnosRun).has_value());
+  ASSERT_EQ(Reload(created).status, JobStatus::kFailed);
+
+  auto retried = service_->RetryJob(created.id);
+  ASSERT_TRUE(retried.ok()) << retried.error().ToString();
+  EXPECT_EQ(retried->status, JobStatus::kPendingRetry);
+  EXPECT_EQ(retried->metadata.common.process_attempt_no, 0u);
+  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
+
+  auto unknown = service_->RetryJob("00000000-0000-4000-8000-000000000000");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(JobServiceTest, ExpiredLeaseIsHealedBackToItsPreviousStatus) {
+  const job::Job created = Create(JobType::kSnosRun, 11);
+  // Another instance claimed the job and died.
+  job::Job claimed = created;
+  claimed.status = JobStatus::kLockedForProcessing;
+  claimed.lease = job::Lease{"dead-instance", clock_.Now() + seconds(300), JobStatus::kCreated};
+  ASSERT_TRUE(store_->UpdateJob(claimed, created.version).ok());
+
+  // While the lease lives, a duplicate message does nothing.
+  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  EXPECT_EQ(Handler(JobType::kSnosRun).ProcessCalls(11), 0);
+  EXPECT_EQ(Reload(created).status, JobStatus::kLockedForProcessing);
+
+  clock_.Advance(seconds(301));
+  auto expired = store_->JobsWithExpiredLease(clock_.Now(), 10);
+  ASSERT_EQ(expired->size(), 1u);
+  ASSERT_TRUE(*service_->HealExpiredLease(expired->front()));
+  EXPECT_EQ(Reload(created).status, JobStatus::kCreated);
+  EXPECT_FALSE(*service_->HealExpiredLease(expired->front())) << "a second healer loses";
+
+  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
+  EXPECT_EQ(Handler(JobType::kSnosRun).ProcessCalls(11), 1);
+}
+
+TEST_F(JobServiceTest, JobsWhoseMessageWasLostAreRequeued) {
+  const job::Job created = Create(JobType::kSnosRun, 12);
+  // The message is lost (e.g. the process died between storing and sending).
+  auto lost = queue_->Receive(layout_->ProcessingQueue(JobType::kSnosRun), 1, milliseconds(0));
+  ASSERT_EQ(lost->size(), 1u);
+  ASSERT_TRUE(queue_->Ack(layout_->ProcessingQueue(JobType::kSnosRun), lost->front().receipt).ok());
+
+  EXPECT_EQ(*service_->RequeueStalledJobs(seconds(60)), 0) << "not stale yet";
+  clock_.Advance(TestLimits().retry_cap + seconds(61));
+  EXPECT_EQ(*service_->RequeueStalledJobs(seconds(60)), 1);
+  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
+}
+
+TEST_F(JobServiceTest, MalformedAndUnknownMessagesAreDropped) {
+  EXPECT_FALSE(engine::ParseJobMessage("not json").ok());
+  EXPECT_FALSE(engine::ParseJobMessage(R"({"id": "nope"})").ok());
+  auto unknown = service_->ProcessJob("00000000-0000-4000-8000-000000000000");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_TRUE(unknown->ack);
+}
+
+}  // namespace
+}  // namespace orch::testing
