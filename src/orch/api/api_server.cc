@@ -1,17 +1,16 @@
 #include "orch/api/api_server.h"
 
 #include <httplib.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "orch/common/strings.h"
 #include "orch/common/uuid.h"
@@ -150,8 +149,7 @@ Result<std::vector<job::JobType>> ParseJobTypes(const httplib::Request& req) {
         for (job::JobType known : job::kAllJobTypes) {
           valid.push_back(job::ToString(known));
         }
-        return Error::InvalidArgument("Invalid job_type: '{}' (valid: {})", name,
-                                      JoinComma(valid));
+        return Error::InvalidArgument("Invalid job_type: '{}' (valid: {})", name, JoinComma(valid));
       }
       types.push_back(*type);
     }
@@ -287,16 +285,17 @@ void ApiServer::RegisterRoutes() {
   }
 
   // httplib calls this for every status >= 400; routes have already written their own body.
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    const int status = res.status;
-    ReplyFailure(res, status,
-                 status == 404 ? fmt::format("Not found: {} {}", req.method, req.path)
-                               : fmt::format("HTTP error {}", status));
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        const int status = res.status;
+        ReplyFailure(res, status,
+                     status == 404 ? fmt::format("Not found: {} {}", req.method, req.path)
+                                   : fmt::format("HTTP error {}", status));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
         std::string what = "unknown exception";
@@ -309,13 +308,13 @@ void ApiServer::RegisterRoutes() {
         spdlog::error("HTTP {} {}: {}", req.method, req.path, what);
         ReplyFailure(res, 500, "internal error");
       });
-  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  // Runs for every response, after the error handler and before anything is sent, so that a
+  // client that got its answer also sees it counted.
+  server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     const std::string given = req.get_header_value(std::string(kTraceIdHeader));
-    res.set_header(std::string(kTraceIdHeader), IsTraceId(given) ? given : NewTraceId());
-  });
-  server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::debug("HTTP {} {} -> {} (trace {})", req.method, req.path, res.status,
-                  res.get_header_value(std::string(kTraceIdHeader)));
+    const std::string trace_id = IsTraceId(given) ? given : NewTraceId();
+    res.set_header(std::string(kTraceIdHeader), trace_id);
+    spdlog::debug("HTTP {} {} -> {} (trace {})", req.method, req.path, res.status, trace_id);
     CountResponse(res.status);
   });
 }
@@ -403,8 +402,7 @@ void ApiServer::HandleJobsByStatus(const httplib::Request& req, httplib::Respons
   const std::string text = req.get_param_value("status");
   Result<JobStatus> status = job::ParseJobStatus(text);
   if (!status.ok()) {
-    ReplyFailure(res, 400,
-                 fmt::format("Invalid status: '{}' (valid: {})", text, JoinComma(valid)));
+    ReplyFailure(res, 400, fmt::format("Invalid status: '{}' (valid: {})", text, JoinComma(valid)));
     return;
   }
   Result<std::vector<job::Job>> jobs =
@@ -485,8 +483,8 @@ void ApiServer::HandleBulkAction(BulkAction action, const httplib::Request& req,
       break;
   }
   const TimePoint started = deps_.clock.Now();
-  Result<std::vector<job::Job>> jobs = deps_.store.ListJobs(
-      {.types = *types, .statuses = {status}, .limit = kMaxJobsPerBulkAction});
+  Result<std::vector<job::Job>> jobs =
+      deps_.store.ListJobs({.types = *types, .statuses = {status}, .limit = kMaxJobsPerBulkAction});
   if (!jobs.ok()) {
     ReplyError(res, jobs.error());
     return;
@@ -511,8 +509,8 @@ void ApiServer::HandleBulkAction(BulkAction action, const httplib::Request& req,
     if (done.ok()) {
       succeeded.push_back(job.id);
     } else {
-      spdlog::warn("HTTP {}: {} {} ({}): {}", req.path, job::ToString(job.type),
-                   job.internal_id, job.id, done.error().ToString());
+      spdlog::warn("HTTP {}: {} {} ({}): {}", req.path, job::ToString(job.type), job.internal_id,
+                   job.id, done.error().ToString());
       failed.push_back(job.id);
     }
   }
@@ -523,9 +521,9 @@ void ApiServer::HandleBulkAction(BulkAction action, const httplib::Request& req,
 
   std::optional<std::string> message;
   if (jobs->size() == kMaxJobsPerBulkAction) {
-    message = fmt::format(
-        "Acted on the first {} {} jobs (lowest internal ids first); more may remain",
-        kMaxJobsPerBulkAction, job::ToString(status));
+    message =
+        fmt::format("Acted on the first {} {} jobs (lowest internal ids first); more may remain",
+                    kMaxJobsPerBulkAction, job::ToString(status));
   }
   json data = {{"success_count", succeeded.size()},
                {"successful_job_ids", std::move(succeeded)},

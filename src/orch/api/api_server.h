@@ -69,8 +69,12 @@ class ApiServer {
 
  private:
   enum class JobAction { kProcess, kVerify, kRetry };
-  enum class BulkAction { kRetryFailed, kReverifyTimedOut, kRequeuePendingVerification,
-                          kRequeueCreated };
+  enum class BulkAction {
+    kRetryFailed,
+    kReverifyTimedOut,
+    kRequeuePendingVerification,
+    kRequeueCreated
+  };
 
   ApiServer(ApiOptions options, Dependencies& deps);
 

@@ -61,8 +61,8 @@ Result<std::optional<job::Job>> First(store::JobStore& store, const store::JobFi
 
 }  // namespace
 
-StatusReporter::StatusReporter(store::JobStore& store, engine::ChainHead& chain,
-                               const Clock& clock, engine::Layer layer)
+StatusReporter::StatusReporter(store::JobStore& store, engine::ChainHead& chain, const Clock& clock,
+                               engine::Layer layer)
     : store_(store), chain_(chain), clock_(clock), layer_(layer) {}
 
 Result<json> StatusReporter::Report() {
@@ -105,10 +105,10 @@ Result<json> StatusReporter::Report() {
     }
     std::optional<job::Job> oldest_unfinished;
     if (unfinished > 0) {
-      ORCH_ASSIGN_OR_RETURN(oldest_unfinished,
-                            First(store_, {.types = {type},
-                                           .excluded_statuses = {JobStatus::kCompleted},
-                                           .limit = 1}));
+      ORCH_ASSIGN_OR_RETURN(
+          oldest_unfinished,
+          First(store_,
+                {.types = {type}, .excluded_statuses = {JobStatus::kCompleted}, .limit = 1}));
     }
 
     json entry = json::object();

@@ -1,0 +1,62 @@
+#pragma once
+
+// A pipeline of simulated external services for end-to-end tests and benchmarks: every job
+// type's handler "submits" its side effect to a simulated service that records it in the
+// database with a dedup key, as a real prover or chain does with a job id or a nonce. A
+// repeated submission (after a crash or a lost lease) is recorded as a duplicate and does not
+// commit again, so a test can check that every (job type, block) committed exactly once.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "orch/engine/chain_head.h"
+#include "orch/engine/handler_registry.h"
+#include "orch/engine/queue_layout.h"
+#include "orch/sql/sql_database.h"
+
+namespace orch::testing {
+
+/// The simulated external service shared by all handlers. Thread-safe.
+class SimulatedServices {
+ public:
+  explicit SimulatedServices(sql::SqlDatabase& database) : database_(database) {}
+
+  /// Creates the recording table if needed.
+  Result<void> Prepare();
+
+  /// Submits the side effect of (type, block): commits it once, counts every submission.
+  Result<void> Submit(job::JobType type, std::uint64_t block);
+
+  struct Record {
+    std::int64_t commits = 0;
+    std::int64_t submissions = 0;
+  };
+  /// Every recorded (type, block).
+  Result<std::map<std::pair<std::string, std::uint64_t>, Record>> Records();
+
+ private:
+  sql::SqlDatabase& database_;
+};
+
+struct SimulatedLimits {
+  std::chrono::milliseconds lease_duration{std::chrono::seconds(300)};
+  std::chrono::milliseconds polling_delay{0};
+};
+
+/// Registers a simulated handler for every job type of `layer`.
+void RegisterSimulatedHandlers(engine::HandlerRegistry& registry, SimulatedServices& services,
+                               engine::Layer layer, SimulatedLimits limits);
+
+/// A chain whose head is fixed at `latest`. Thread-safe.
+class FixedChainHead final : public engine::ChainHead {
+ public:
+  explicit FixedChainHead(std::uint64_t latest) : latest_(latest) {}
+  Result<std::uint64_t> LatestBlock() override { return latest_; }
+
+ private:
+  const std::uint64_t latest_;
+};
+
+}  // namespace orch::testing
