@@ -47,7 +47,7 @@ class MultiInstanceTest : public ::testing::Test {
 TEST_F(MultiInstanceTest, ThreeInstancesWithKillsSettleEveryBlockExactlyOnce) {
   SystemClock clock;
   store::SqlJobStore store(database_->database(), clock);
-  SimulatedServices services(database_->database());
+  SimulatedServices services(&database_->database());
   ASSERT_TRUE(services.Prepare().ok());
 
   std::vector<pid_t> workers;

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  testing::SimulatedServices services(**database);
+  testing::SimulatedServices services(database->get());
   (void)services.Prepare();
   engine::HandlerRegistry handlers;
   testing::RegisterSimulatedHandlers(handlers, services, engine::Layer::kL2,

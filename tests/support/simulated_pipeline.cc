@@ -60,7 +60,10 @@ class SimulatedHandler final : public engine::JobHandler {
 }  // namespace
 
 Result<void> SimulatedServices::Prepare() {
-  return database_.InTransaction(sql::SqlDatabase::Access::kWrite, [](sql::SqlSession& session) {
+  if (database_ == nullptr) {
+    return Ok();
+  }
+  return database_->InTransaction(sql::SqlDatabase::Access::kWrite, [](sql::SqlSession& session) {
     return session.ExecuteScript(
         "CREATE TABLE IF NOT EXISTS sim_side_effects (job_type TEXT NOT NULL, block BIGINT NOT "
         "NULL, commits BIGINT NOT NULL, submissions BIGINT NOT NULL, PRIMARY KEY (job_type, "
@@ -69,9 +72,16 @@ Result<void> SimulatedServices::Prepare() {
 }
 
 Result<void> SimulatedServices::Submit(job::JobType type, std::uint64_t block) {
-  return database_.InTransaction(
+  if (database_ == nullptr) {
+    std::lock_guard lock(mutex_);
+    Record& record = memory_[{std::string(job::ToString(type)), block}];
+    record.commits = 1;
+    ++record.submissions;
+    return Ok();
+  }
+  return database_->InTransaction(
       sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
-        sql::ParamList params(database_);
+        sql::ParamList params(*database_);
         const std::string upsert = fmt::format(
             "INSERT INTO sim_side_effects (job_type, block, commits, submissions) VALUES ({}, {}, "
             "1, 1) ON CONFLICT (job_type, block) DO UPDATE SET submissions = "
@@ -85,8 +95,12 @@ Result<void> SimulatedServices::Submit(job::JobType type, std::uint64_t block) {
 
 Result<std::map<std::pair<std::string, std::uint64_t>, SimulatedServices::Record>>
 SimulatedServices::Records() {
+  if (database_ == nullptr) {
+    std::lock_guard lock(mutex_);
+    return memory_;
+  }
   std::map<std::pair<std::string, std::uint64_t>, Record> records;
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+  ORCH_RETURN_IF_ERROR(database_->InTransaction(
       sql::SqlDatabase::Access::kRead, [&](sql::SqlSession& session) -> Result<void> {
         ORCH_ASSIGN_OR_RETURN(
             auto rows,

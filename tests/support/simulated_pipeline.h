@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "orch/engine/chain_head.h"
 #include "orch/engine/handler_registry.h"
@@ -18,10 +19,12 @@
 
 namespace orch::testing {
 
-/// The simulated external service shared by all handlers. Thread-safe.
+/// The simulated external service shared by all handlers. Records in `database` (so that
+/// several processes share the record), or in memory when constructed without one (for
+/// benchmarks, where the record must not add database commits). Thread-safe.
 class SimulatedServices {
  public:
-  explicit SimulatedServices(sql::SqlDatabase& database) : database_(database) {}
+  explicit SimulatedServices(sql::SqlDatabase* database) : database_(database) {}
 
   /// Creates the recording table if needed.
   Result<void> Prepare();
@@ -37,7 +40,9 @@ class SimulatedServices {
   Result<std::map<std::pair<std::string, std::uint64_t>, Record>> Records();
 
  private:
-  sql::SqlDatabase& database_;
+  sql::SqlDatabase* database_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, std::uint64_t>, Record> memory_;  // guarded by mutex_
 };
 
 struct SimulatedLimits {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "orch/cli/env_file.h"
 #include "orch/cli/run_command.h"
 #include "orch/cli/setup_command.h"
 #include "orch/common/logging.h"
@@ -30,13 +31,60 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
                   "Alerts: log: or an http(s):// webhook receiving JSON POSTs")
       ->envname("MADARA_ORCHESTRATOR_ALERT_URL")
       ->capture_default_str();
+  command.add_option("--layer", options.layer, "Settlement layer: l2 (Ethereum) or l3 (Starknet)")
+      ->envname("MADARA_ORCHESTRATOR_LAYER")
+      ->capture_default_str();
   command.add_flag("--mongodb", options.mongodb,
                    "Not supported (the reference's database); use --database-url postgresql://");
+}
+
+void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_block) {
+  AddCommonOptions(command, options.common);
+  command.add_option("--host", options.host, "Operator API address")
+      ->envname("MADARA_ORCHESTRATOR_HOST")
+      ->capture_default_str();
+  command.add_option("--port", options.port, "Operator API port (0: any free port)")
+      ->envname("MADARA_ORCHESTRATOR_PORT")
+      ->capture_default_str();
+  command.add_flag("--admin-enabled", options.admin_enabled, "Serve the /admin routes")
+      ->envname("MADARA_ORCHESTRATOR_ADMIN_ENABLED");
+  command
+      .add_option(
+          "--admin-token", options.admin_token,
+          "Bearer token the /admin routes require (or MADARA_ORCHESTRATOR_ADMIN_TOKEN_FILE)")
+      ->envname("MADARA_ORCHESTRATOR_ADMIN_TOKEN");
+  command.add_option("--min-block-to-process", options.min_block, "First block to settle")
+      ->envname("MADARA_ORCHESTRATOR_MIN_BLOCK_NO_TO_PROCESS")
+      ->capture_default_str();
+  command.add_option("--max-block-to-process", max_block, "Last block to settle (default: none)")
+      ->envname("MADARA_ORCHESTRATOR_MAX_BLOCK_NO_TO_PROCESS");
+  command
+      .add_option("--snos-job-buffer-size", options.snos_job_buffer_size,
+                  "How many blocks SNOS may run ahead of settlement")
+      ->envname("MADARA_ORCHESTRATOR_SNOS_JOB_BUFFER_SIZE")
+      ->capture_default_str();
+  command
+      .add_option("--trigger-interval-seconds", options.trigger_interval_seconds,
+                  "Trigger tick (they also run whenever a job completes)")
+      ->envname("MADARA_ORCHESTRATOR_TRIGGER_INTERVAL_SECONDS")
+      ->capture_default_str();
+  command
+      .add_option("--graceful-shutdown-timeout", options.graceful_shutdown_timeout_seconds,
+                  "Seconds in-flight work gets to finish on SIGTERM/SIGINT")
+      ->envname("MADARA_ORCHESTRATOR_GRACEFUL_SHUTDOWN_TIMEOUT")
+      ->capture_default_str();
+  command.add_option("--madara-rpc-url", options.madara_rpc_url, "Madara JSON-RPC endpoint")
+      ->envname("MADARA_ORCHESTRATOR_MADARA_RPC_URL");
 }
 
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  // Like the reference, a .env file in the working directory fills unset variables.
+  if (Result<void> loaded = LoadEnvFile(".env"); !loaded.ok()) {
+    std::cerr << "error: " << loaded.error().message() << "\n";
+    return 2;
+  }
   CLI::App app{
       "Madara Orchestrator: takes every block of a Starknet appchain through "
       "SNOS, proving, data availability and settlement."};
@@ -48,9 +96,10 @@ int RunCli(int argc, char** argv) {
       "setup", "Create or upgrade the database schema and the artifact directory");
   AddCommonOptions(*setup, setup_options);
 
-  CommonOptions run_options;
+  RunOptions run_options;
+  std::uint64_t max_block = 0;
   CLI::App* run = app.add_subcommand("run", "Run the orchestrator service");
-  AddCommonOptions(*run, run_options);
+  AddRunOptions(*run, run_options, max_block);
 
   try {
     app.parse(argc, argv);
@@ -65,7 +114,21 @@ int RunCli(int argc, char** argv) {
   }
   InitLogging(*log_settings);
 
-  Result<void> result = setup->parsed() ? RunSetup(setup_options) : RunServer(run_options);
+  Result<void> result = Ok();
+  if (setup->parsed()) {
+    result = RunSetup(setup_options);
+  } else {
+    if (run->count("--max-block-to-process") > 0) {
+      run_options.max_block = max_block;
+    }
+    Result<std::string> token =
+        ReadSecret(run_options.admin_token, "MADARA_ORCHESTRATOR_ADMIN_TOKEN_FILE");
+    result = token.ok() ? Result<void>() : Result<void>(token.error());
+    if (result.ok()) {
+      run_options.admin_token = *token;
+      result = RunServer(run_options);
+    }
+  }
   if (!result.ok()) {
     std::cerr << "error: " << result.error().message() << "\n";
     return 1;

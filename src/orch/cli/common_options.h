@@ -13,7 +13,8 @@ struct CommonOptions {
   std::string database_url;  // empty: sqlite:// under data_dir
   std::string storage_url;   // empty: file:// under data_dir
   std::string alert_url = "log:";
-  bool mongodb = false;  // the reference's flag, refused with a pointer to PostgreSQL
+  std::string layer = "l2";  // decides the queues: l2 or l3
+  bool mongodb = false;      // the reference's flag, refused with a pointer to PostgreSQL
 };
 
 /// Fills in the embedded defaults under data_dir (creating it when a default uses it) and

@@ -1,17 +1,115 @@
 #include "orch/cli/run_command.h"
 
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include "orch/api/api_server.h"
+#include "orch/common/uuid.h"
+#include "orch/engine/job_service.h"
+#include "orch/metrics/metrics.h"
 #include "orch/store/schema.h"
 
 namespace orch::cli {
+namespace {
 
-Result<void> RunServer(const CommonOptions& options) {
-  ORCH_ASSIGN_OR_RETURN(const app::BackendUrls urls, ResolveBackendUrls(options));
+// Stands in for the Madara RPC client until it exists: every read says what is missing.
+class UnconfiguredChainHead final : public engine::ChainHead {
+ public:
+  Result<std::uint64_t> LatestBlock() override {
+    return Error::FailedPrecondition(
+        "no Madara RPC client in this build (--madara-rpc-url arrives with the pipeline "
+        "release)");
+  }
+};
+
+// The clients each job type needs; none is available in this build yet.
+constexpr std::string_view kMissingClients =
+    "Madara RPC client (--madara-rpc-url), SNOS runner, prover (--prover), settlement client";
+
+void AddStoreGauges(metrics::MetricsRegistry& registry, store::JobStore& store, queue::Queue& queue,
+                    const engine::QueueLayout& layout) {
+  registry.AddCollector([&registry, &store, &queue, &layout] {
+    if (auto counts = store.CountJobsByTypeAndStatus(); counts.ok()) {
+      for (job::JobType type : job::kAllJobTypes) {
+        for (job::JobStatus status : job::kAllJobStatuses) {
+          const auto it = counts->find({type, status});
+          registry
+              .GetGauge("orch_jobs", "Jobs by type and status",
+                        {{"job_type", std::string(job::ToString(type))},
+                         {"status", std::string(job::ToString(status))}})
+              .Set(it == counts->end() ? 0.0 : static_cast<double>(it->second));
+        }
+      }
+    }
+    for (const queue::QueueConfig& config : layout.Configs()) {
+      if (auto depth = queue.ApproximateNumberOfMessages(config.name); depth.ok()) {
+        registry
+            .GetGauge("orch_queue_visible_messages", "Messages visible in each queue",
+                      {{"queue", config.name}})
+            .Set(static_cast<double>(*depth));
+      }
+    }
+  });
+}
+
+}  // namespace
+
+Result<void> RunServer(const RunOptions& options) {
+  ORCH_ASSIGN_OR_RETURN(const engine::Layer layer, engine::ParseLayer(options.common.layer));
+  if (options.max_block && *options.max_block < options.min_block) {
+    return Error::InvalidArgument("--max-block-to-process {} is below --min-block-to-process {}",
+                                  *options.max_block, options.min_block);
+  }
+  if (options.graceful_shutdown_timeout_seconds <= 0 || options.trigger_interval_seconds <= 0) {
+    return Error::InvalidArgument(
+        "--graceful-shutdown-timeout and --trigger-interval-seconds must be positive");
+  }
+  ORCH_ASSIGN_OR_RETURN(const app::BackendUrls urls, ResolveBackendUrls(options.common));
+
+  // Signals are taken by sigwait below; block them before any thread starts so that no other
+  // thread receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   SystemClock clock;
   ORCH_ASSIGN_OR_RETURN(auto backends, app::Backends::Open(urls, clock));
   ORCH_RETURN_IF_ERROR(store::CheckSchemaIsCurrent(backends->database()));
-  return Error::FailedPrecondition(
-      "the backends are ready, but this build has no job engine yet: `run` cannot process "
-      "blocks (only `setup` is available)");
+  ORCH_ASSIGN_OR_RETURN(const engine::QueueLayout layout, engine::QueueLayout::Create(layer, {}));
+  for (const queue::QueueConfig& config : layout.Configs()) {
+    ORCH_RETURN_IF_ERROR(backends->queue().CreateQueue(config));
+  }
+
+  engine::HandlerRegistry handlers;
+  engine::NullEngineObserver observer;
+  engine::JobService jobs(backends->job_store(), backends->queue(), backends->alerter(), handlers,
+                          layout, clock, observer,
+                          {.instance_id = NewUuid(), .orchestrator_version = ORCH_VERSION});
+  UnconfiguredChainHead chain;
+  metrics::MetricsRegistry registry;
+  AddStoreGauges(registry, backends->job_store(), backends->queue(), layout);
+  api::StatusReporter status(backends->job_store(), chain, clock, layer);
+  api::ApiServer::Dependencies dependencies{jobs, backends->job_store(), registry, status, clock};
+  api::ApiOptions api_options{
+      .host = options.host, .port = options.port, .admin_enabled = options.admin_enabled};
+  if (!options.admin_token.empty()) {
+    api_options.admin_token = options.admin_token;
+  }
+  ORCH_ASSIGN_OR_RETURN(auto server, api::ApiServer::Start(api_options, dependencies));
+  spdlog::info("orchestrator {} ({}) serving on http://{}:{}", ORCH_VERSION,
+               engine::ToString(layer), options.host, server->port());
+  spdlog::warn("job engine idle: no job handlers can be built without {}; no block is processed",
+               kMissingClients);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("{} received: shutting down (at most {} s)",
+               received == SIGTERM ? "SIGTERM" : "SIGINT",
+               options.graceful_shutdown_timeout_seconds);
+  server->Stop();
+  return Ok();
 }
 
 }  // namespace orch::cli

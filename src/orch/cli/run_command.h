@@ -1,11 +1,33 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
+
 #include "orch/cli/common_options.h"
 
 namespace orch::cli {
 
-/// `orchestrator run`: opens the backends and checks the schema (refusing a database that is
-/// older or newer than this binary).
-Result<void> RunServer(const CommonOptions& options);
+/// Options of `orchestrator run` (docs/configuration.md).
+struct RunOptions {
+  CommonOptions common;
+  std::string host = "127.0.0.1";
+  int port = 3000;
+  bool admin_enabled = false;
+  std::string admin_token;  // or MADARA_ORCHESTRATOR_ADMIN_TOKEN_FILE
+  std::uint64_t min_block = 0;
+  std::optional<std::uint64_t> max_block;
+  std::uint64_t snos_job_buffer_size = 50;
+  int trigger_interval_seconds = 10;
+  int graceful_shutdown_timeout_seconds = 120;
+  std::string madara_rpc_url;
+};
+
+/// `orchestrator run`: opens the backends, checks the schema (refusing a database older or
+/// newer than this binary), ensures the queues of the layer, serves the operator API and
+/// metrics, and runs until SIGTERM or SIGINT, then shuts down within the graceful timeout.
+/// Without the clients the job handlers need (which arrive in later releases), the engine
+/// stays idle and says which configuration is missing; it never pretends to process blocks.
+Result<void> RunServer(const RunOptions& options);
 
 }  // namespace orch::cli

@@ -34,19 +34,18 @@ Result<int> PipelineTriggers::RunSnos() {
   if (options_.snos_job_buffer_size == 0 || last < first) {
     return 0;
   }
-  ORCH_ASSIGN_OR_RETURN(auto existing, store_.ListJobs({.types = {JobType::kSnosRun},
-                                                        .min_internal_id = first,
-                                                        .max_internal_id = last,
-                                                        .limit = static_cast<std::uint32_t>(
-                                                            last - first + 1)}));
+  ORCH_ASSIGN_OR_RETURN(auto existing,
+                        store_.ListJobs({.types = {JobType::kSnosRun},
+                                         .min_internal_id = first,
+                                         .max_internal_id = last,
+                                         .limit = static_cast<std::uint32_t>(last - first + 1)}));
   std::set<std::uint64_t> have;
   for (const job::Job& job : existing) {
     have.insert(job.internal_id);
   }
   int created = 0;
-  for (std::uint64_t block = first; block <= last && created < static_cast<int>(
-                                                        options_.max_jobs_per_run);
-       ++block) {
+  for (std::uint64_t block = first;
+       block <= last && created < static_cast<int>(options_.max_jobs_per_run); ++block) {
     if (have.contains(block)) {
       continue;
     }
@@ -59,13 +58,15 @@ Result<int> PipelineTriggers::RunSnos() {
 Result<int> PipelineTriggers::RunSuccessor(JobType type) {
   const std::optional<JobType> predecessor = PredecessorOf(layer_, type);
   if (!predecessor || type == JobType::kStateTransition) {
-    return Error::InvalidArgument("{} is not created from a predecessor on {}",
-                                  job::ToString(type), ToString(layer_));
+    return Error::InvalidArgument("{} is not created from a predecessor on {}", job::ToString(type),
+                                  ToString(layer_));
   }
-  ORCH_ASSIGN_OR_RETURN(auto ready,
-                        store_.JobsWithoutSuccessor(*predecessor, JobStatus::kCompleted, type,
-                                                    options_.min_block, options_.max_jobs_per_run,
-                                                    std::nullopt));
+  // Below the first unsettled block every job has its successors, so the scan starts there:
+  // its cost stays bounded by the look-ahead instead of growing with the chain.
+  ORCH_ASSIGN_OR_RETURN(const std::uint64_t first, FirstUnsettledBlock());
+  ORCH_ASSIGN_OR_RETURN(
+      auto ready, store_.JobsWithoutSuccessor(*predecessor, JobStatus::kCompleted, type, first,
+                                              options_.max_jobs_per_run, std::nullopt));
   int created = 0;
   for (const job::Job& job : ready) {
     if (options_.max_block && job.internal_id > *options_.max_block) {

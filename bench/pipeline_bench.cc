@@ -1,0 +1,168 @@
+// Runs the whole L2 pipeline (SnosRun, ProofCreation, DataSubmission, StateTransition) over
+// instant simulated services, with the engine's default options, and prints one JSON line:
+//   pipeline_bench --backend sqlite|postgres [--blocks 10000] [--rss-blocks 50000]
+// blocks_per_second: settled blocks over wall time for the first --blocks blocks.
+// Latency of a block: from the creation of its SnosRun job (the orchestrator noticing the
+// block) to its StateTransition completing. commits_per_block: write transactions per block.
+// Peak RSS is read after --blocks and after --rss-blocks blocks (flat memory means the second
+// is barely above the first). PostgreSQL needs ORCH_TEST_POSTGRES_URL.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "tests/contract/test_database.h"
+#include "tests/support/simulated_pipeline.h"
+
+#include "orch/alert/log/log_alerter.h"
+#include "orch/engine/engine.h"
+#include "orch/queue/sql/sql_queue.h"
+#include "orch/store/sql/sql_job_store.h"
+
+namespace orch::bench {
+namespace {
+
+// Counts write transactions on the way to the real database.
+class CountingDatabase final : public sql::SqlDatabase {
+ public:
+  explicit CountingDatabase(sql::SqlDatabase& inner) : inner_(inner) {}
+  sql::Dialect dialect() const override { return inner_.dialect(); }
+  Result<void> InTransaction(Access access,
+                             const std::function<Result<void>(sql::SqlSession&)>& body) override {
+    if (access == Access::kWrite) {
+      ++writes_;
+    }
+    return inner_.InTransaction(access, body);
+  }
+  std::uint64_t writes() const { return writes_.load(); }
+
+ private:
+  sql::SqlDatabase& inner_;
+  std::atomic<std::uint64_t> writes_{0};
+};
+
+double PeakRssMegabytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmHWM:")) {
+      return std::stod(line.substr(6)) / 1024.0;
+    }
+  }
+  return 0;
+}
+
+double Percentile(std::vector<double> values, double fraction) {
+  if (values.empty()) {
+    return 0;
+  }
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
+  return values[index];
+}
+
+struct Options {
+  std::string backend = "sqlite";
+  std::uint64_t blocks = 10'000;
+  std::uint64_t rss_blocks = 50'000;
+};
+
+int Run(const Options& options) {
+  auto opened = options.backend == "sqlite" ? testing::OpenSqliteTestDatabase()
+                                            : testing::OpenPostgresTestDatabase();
+  if (!opened.ok()) {
+    std::fprintf(stderr, "error: %s\n", opened.error().ToString().c_str());
+    return 1;
+  }
+  auto test_database = std::move(opened).value();
+  CountingDatabase database(test_database->database());
+  SystemClock clock;
+  queue::QueueSignal signal;
+  store::SqlJobStore store(database, clock);
+  queue::SqlQueue queue(database, clock, signal);
+  alert::LogAlerter alerter;
+  auto layout = engine::QueueLayout::Create(engine::Layer::kL2, {});
+  for (const queue::QueueConfig& config : layout->Configs()) {
+    (void)queue.CreateQueue(config);
+  }
+  testing::SimulatedServices services(nullptr);
+  engine::HandlerRegistry handlers;
+  testing::RegisterSimulatedHandlers(handlers, services, engine::Layer::kL2, {});
+  const std::uint64_t last = std::max(options.blocks, options.rss_blocks);
+  testing::FixedChainHead chain(last);
+  engine::NullEngineObserver observer;
+  engine::Engine engine(store, queue, alerter, handlers, *layout, chain, clock, observer,
+                        {.instance_id = "bench", .pipeline = {.min_block = 1}});
+
+  const auto settled = [&](std::uint64_t block) {
+    auto job = store.FindJob(job::JobType::kStateTransition, block);
+    return job.ok() && job->has_value() && (*job)->status == job::JobStatus::kCompleted;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const std::uint64_t writes_before = database.writes();
+  engine.Start();
+  while (!settled(options.blocks)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::uint64_t writes = database.writes() - writes_before;
+  const double rss_first = PeakRssMegabytes();
+  while (options.rss_blocks > options.blocks && !settled(options.rss_blocks)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const double rss_second = PeakRssMegabytes();
+  engine.Stop(std::chrono::seconds(30));
+
+  std::vector<double> latencies;
+  const auto snos = store.ListJobs({.types = {job::JobType::kSnosRun},
+                                    .max_internal_id = options.blocks,
+                                    .limit = static_cast<std::uint32_t>(options.blocks)});
+  const auto settlements = store.ListJobs({.types = {job::JobType::kStateTransition},
+                                           .max_internal_id = options.blocks,
+                                           .limit = static_cast<std::uint32_t>(options.blocks)});
+  for (std::size_t i = 0; i < std::min(snos->size(), settlements->size()); ++i) {
+    latencies.push_back(static_cast<double>(ToUnixMillis((*settlements)[i].updated_at) -
+                                            ToUnixMillis((*snos)[i].created_at)));
+  }
+  nlohmann::ordered_json line = {
+      {"backend", options.backend},
+      {"blocks", options.blocks},
+      {"blocks_per_second", static_cast<double>(options.blocks) / seconds},
+      {"p50_latency_ms", Percentile(latencies, 0.5)},
+      {"p99_latency_ms", Percentile(latencies, 0.99)},
+      {"commits_per_block", static_cast<double>(writes) / static_cast<double>(options.blocks)},
+      {"peak_rss_mb_" + std::to_string(options.blocks / 1000) + "k", rss_first},
+      {"peak_rss_mb_" + std::to_string(options.rss_blocks / 1000) + "k", rss_second},
+  };
+  std::printf("%s\n", line.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace orch::bench
+
+int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  orch::bench::Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--backend") {
+      options.backend = argv[i + 1];
+    } else if (flag == "--blocks") {
+      options.blocks = std::stoull(argv[i + 1]);
+    } else if (flag == "--rss-blocks") {
+      options.rss_blocks = std::stoull(argv[i + 1]);
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  return orch::bench::Run(options);
+}

@@ -1,0 +1,96 @@
+// `orchestrator run` as an operator starts it: it serves /health, /v1/status and /metrics,
+// says that no job handler can be built yet, and exits 0 on SIGTERM.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <regex>
+
+#include "tests/contract/test_database.h"
+
+namespace orch::testing {
+namespace {
+
+TEST(RunCommandTest, ServesTheOperatorApiAndStopsCleanlyOnSigterm) {
+  TempDir dir;
+  const std::string data_dir = dir.path() + "/data";
+  ASSERT_EQ(
+      std::system(
+          (std::string(ORCH_BINARY) + " setup --data-dir " + data_dir + " 2>/dev/null").c_str()),
+      0);
+  int err[2];
+  ASSERT_EQ(pipe(err), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    dup2(err[1], STDERR_FILENO);
+    close(err[0]);
+    close(err[1]);
+    execl(ORCH_BINARY, ORCH_BINARY, "run", "--data-dir", data_dir.c_str(), "--port", "0",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(err[1]);
+  FILE* log = fdopen(err[0], "r");
+  std::string output;
+  int port = 0;
+  char line[1024];
+  const std::regex serving("serving on http://127\\.0\\.0\\.1:([0-9]+)");
+  while (port == 0 && std::fgets(line, sizeof line, log) != nullptr) {
+    output += line;
+    std::cmatch match;
+    if (std::regex_search(line, match, serving)) {
+      port = std::stoi(match[1].str());
+    }
+  }
+  ASSERT_NE(port, 0) << "no 'serving on' line in:\n" << output;
+
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "UP");
+  auto status = client.Get("/v1/status");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200);
+  EXPECT_NE(status->body.find("\"layer\":\"l2\""), std::string::npos) << status->body;
+  EXPECT_NE(status->body.find("Madara RPC"), std::string::npos) << status->body;
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("orch_jobs{"), std::string::npos);
+  EXPECT_NE(metrics->body.find("orch_queue_visible_messages{"), std::string::npos);
+
+  ASSERT_EQ(kill(child, SIGTERM), 0);
+  while (std::fgets(line, sizeof line, log) != nullptr) {
+    output += line;
+  }
+  std::fclose(log);
+  int exit_status = 0;
+  waitpid(child, &exit_status, 0);
+  ASSERT_TRUE(WIFEXITED(exit_status)) << output;
+  EXPECT_EQ(WEXITSTATUS(exit_status), 0) << output;
+  EXPECT_NE(output.find("job engine idle"), std::string::npos) << output;
+  EXPECT_NE(output.find("SIGTERM received"), std::string::npos) << output;
+}
+
+TEST(RunCommandTest, AdminRoutesRefuseToStartWithoutAToken) {
+  TempDir dir;
+  const std::string data_dir = dir.path() + "/data";
+  ASSERT_EQ(
+      std::system(
+          (std::string(ORCH_BINARY) + " setup --data-dir " + data_dir + " 2>/dev/null").c_str()),
+      0);
+  const std::string command = std::string("env -u MADARA_ORCHESTRATOR_ADMIN_TOKEN ") + ORCH_BINARY +
+                              " run --data-dir " + data_dir + " --port 0 --admin-enabled 2>" +
+                              dir.path() + "/err";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+}
+
+}  // namespace
+}  // namespace orch::testing
