@@ -15,3 +15,11 @@ fi
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$build_dir/bench/store_bench" --benchmark_min_time=1 "$@"
+
+# The whole pipeline over instant simulated services; one JSON line per backend. The defaults
+# follow the engine issue (10k blocks, RSS again at 50k); shorten with PIPELINE_BLOCKS and
+# PIPELINE_RSS_BLOCKS.
+for backend in sqlite postgres; do
+  "$build_dir/bench/pipeline_bench" --backend "$backend" \
+    --blocks "${PIPELINE_BLOCKS:-10000}" --rss-blocks "${PIPELINE_RSS_BLOCKS:-50000}"
+done
