@@ -11,8 +11,7 @@ void HandlerRegistry::Register(std::unique_ptr<JobHandler> handler) {
 Result<JobHandler*> HandlerRegistry::Find(job::JobType type) const {
   const auto it = handlers_.find(type);
   if (it == handlers_.end()) {
-    return Error::FailedPrecondition("no handler is configured for {} jobs",
-                                     job::ToString(type));
+    return Error::FailedPrecondition("no handler is configured for {} jobs", job::ToString(type));
   }
   return it->second.get();
 }

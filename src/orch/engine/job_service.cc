@@ -1,8 +1,8 @@
 #include "orch/engine/job_service.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "orch/job/job_state_machine.h"
 
@@ -68,10 +68,10 @@ Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& befo
 }
 
 void JobService::Alert(const job::Job& job, std::string_view subject, const std::string& detail) {
-  alerter_.Send({.severity = alert::Alert::Severity::kCritical,
-                 .subject = fmt::format("{}: {} {}", subject, job::ToString(job.type),
-                                        job.internal_id),
-                 .message = detail});
+  alerter_.Send(
+      {.severity = alert::Alert::Severity::kCritical,
+       .subject = fmt::format("{}: {} {}", subject, job::ToString(job.type), job.internal_id),
+       .message = detail});
   observer_.OnAlertSent();
 }
 
@@ -81,9 +81,9 @@ Result<store::InsertOutcome> JobService::CreateJob(job::JobType type, std::uint6
   job::JobMetadata metadata;
   metadata.common.orchestrator_version = options_.orchestrator_version;
   metadata.specific = std::move(specific);
-  ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
-                        store_.InsertIfAbsent(job::NewJob(type, internal_id, std::move(metadata),
-                                                          clock_.Now())));
+  ORCH_ASSIGN_OR_RETURN(
+      store::InsertOutcome outcome,
+      store_.InsertIfAbsent(job::NewJob(type, internal_id, std::move(metadata), clock_.Now())));
   if (outcome.inserted) {
     ORCH_RETURN_IF_ERROR(
         queue_.Send(queues_.ProcessingQueue(type), JobMessage(outcome.job.id), {}));
@@ -168,9 +168,9 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
     return FailJob(std::move(failed), "", failure);
   }
   observer_.OnFailure(job.type, FailureClass::kTransient);
-  ORCH_ASSIGN_OR_RETURN(failed.status, job::NextStatus(locked.status,
-                                                       JobEvent::kProcessingFailedTransient,
-                                                       locked.lease->previous_status));
+  ORCH_ASSIGN_OR_RETURN(failed.status,
+                        job::NextStatus(locked.status, JobEvent::kProcessingFailedTransient,
+                                        locked.lease->previous_status));
   Result<job::Job> stored = Store(failed, locked);
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
     return MessageOutcome::Ack();
@@ -184,8 +184,7 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
 }
 
 // Moves `job` (already carrying its failure reason) to Failed, alerts once, and acks.
-Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason,
-                                           FailureClass failure) {
+Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason, FailureClass failure) {
   ORCH_ASSIGN_OR_RETURN(job::Job before, store_.GetJob(job.id));
   if (!reason.empty()) {
     job.metadata.common.RecordFailure(std::move(reason));
@@ -265,10 +264,10 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
       if (attempts >= limits.max_process_attempts) {
         rejected.metadata.common.RecordFailure(
             fmt::format("Verification rejected: {}", verification->reason));
-        return FailJob(std::move(rejected),
-                       fmt::format("Verification rejected. Max process attempts reached: {}",
-                                   attempts),
-                       FailureClass::kRejected);
+        return FailJob(
+            std::move(rejected),
+            fmt::format("Verification rejected. Max process attempts reached: {}", attempts),
+            FailureClass::kRejected);
       }
       rejected.metadata.common.RecordFailure(
           fmt::format("Verification rejected: {}", verification->reason));
@@ -278,8 +277,7 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
         return MessageOutcome::Ack();
       }
       ORCH_RETURN_IF_ERROR(stored);
-      ORCH_RETURN_IF_ERROR(
-          queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
+      ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
       return MessageOutcome::Ack();
     }
     case Verification::Outcome::kPending:
@@ -355,10 +353,9 @@ Result<job::Job> JobService::QueueForVerification(std::string_view id, bool imme
   again.metadata.common.verification_attempt_no = 0;
   again.metadata.common.verification_retry_attempt_no += 1;
   ORCH_ASSIGN_OR_RETURN(job::Job stored, Store(again, job));
-  const auto delay = immediately ? std::chrono::milliseconds(0)
-                                 : handler->limits().verification_polling_delay;
-  ORCH_RETURN_IF_ERROR(
-      queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id), delay));
+  const auto delay =
+      immediately ? std::chrono::milliseconds(0) : handler->limits().verification_polling_delay;
+  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id), delay));
   return stored;
 }
 
@@ -413,8 +410,7 @@ Result<int> JobService::RequeueStalledJobs(std::chrono::milliseconds grace) {
                          .updated_before = now - limits.verification_polling_delay - grace,
                          .limit = kMaxRequeuedPerSweep}));
     for (const job::Job& job : verifying) {
-      ORCH_RETURN_IF_ERROR(
-          queue_.Send(queues_.VerificationQueue(type), JobMessage(job.id), {}));
+      ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(type), JobMessage(job.id), {}));
       ++requeued;
     }
   }

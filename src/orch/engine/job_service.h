@@ -15,7 +15,7 @@
 namespace orch::engine {
 
 struct JobServiceOptions {
-  std::string instance_id;                  // lease owner name of this process
+  std::string instance_id;  // lease owner name of this process
   std::string orchestrator_version = "0.1.0";
 };
 

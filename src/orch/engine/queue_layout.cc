@@ -73,10 +73,10 @@ Result<QueueLayout> QueueLayout::Create(Layer layer, Options options) {
   layout.layer_ = layer;
   layout.dead_letter_ = name("job_handle_failure");
   layout.trigger_ = name("worker_trigger");
-  layout.configs_.push_back({.name = layout.dead_letter_,
-                             .visibility_timeout = options.visibility_timeout});
-  layout.configs_.push_back({.name = layout.trigger_,
-                             .visibility_timeout = options.visibility_timeout});
+  layout.configs_.push_back(
+      {.name = layout.dead_letter_, .visibility_timeout = options.visibility_timeout});
+  layout.configs_.push_back(
+      {.name = layout.trigger_, .visibility_timeout = options.visibility_timeout});
   for (job::JobType type : PipelineJobTypes(layer)) {
     const std::string word(QueueWord(type));
     layout.processing_.emplace_back(type, name(word + "_job_processing"));
@@ -114,13 +114,10 @@ const std::string& QueueLayout::VerificationQueue(job::JobType type) const {
       return queue_name;
     }
   }
-  ORCH_CHECK(false, "no verification queue for {} on {}", job::ToString(type),
-             ToString(layer_));
+  ORCH_CHECK(false, "no verification queue for {} on {}", job::ToString(type), ToString(layer_));
 }
 
-std::string JobMessage(std::string_view job_id) {
-  return nlohmann::json{{"id", job_id}}.dump();
-}
+std::string JobMessage(std::string_view job_id) { return nlohmann::json{{"id", job_id}}.dump(); }
 
 Result<std::string> ParseJobMessage(std::string_view body) {
   const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -1,9 +1,9 @@
 #include "orch/engine/worker_pool.h"
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <mutex>
-
-#include <spdlog/spdlog.h>
 
 namespace orch::engine {
 namespace {

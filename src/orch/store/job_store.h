@@ -24,7 +24,7 @@ struct JobFilter {
   std::optional<std::string> orchestrator_version;
   std::optional<TimePoint> updated_before;  // updated_at < this
   std::optional<std::string> lease_owner;   // jobs leased by this instance
-  bool newest_first = false;  // order by internal_id (then type) descending
+  bool newest_first = false;                // order by internal_id (then type) descending
   std::uint32_t limit = 1000;
 };
 

@@ -6,14 +6,15 @@
 
 #include <gtest/gtest.h>
 
-#include "orch/engine/job_service.h"
-#include "orch/engine/pipeline_triggers.h"
-#include "orch/queue/sql/sql_queue.h"
-#include "orch/store/sql/sql_job_store.h"
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_job_handler.h"
 #include "tests/fakes/recording_alerter.h"
+
+#include "orch/engine/job_service.h"
+#include "orch/engine/pipeline_triggers.h"
+#include "orch/queue/sql/sql_queue.h"
+#include "orch/store/sql/sql_job_store.h"
 
 namespace orch::testing {
 
@@ -51,8 +52,8 @@ class EngineHarness : public ::testing::Test {
     ORCH_OPEN_TEST_DATABASE(database_, SqliteBackend());
     store_ = std::make_unique<store::SqlJobStore>(database_->database(), clock_);
     queue_ = std::make_unique<queue::SqlQueue>(database_->database(), clock_, signal_);
-    layout_ = std::make_unique<engine::QueueLayout>(
-        *engine::QueueLayout::Create(engine::Layer::kL2, {}));
+    layout_ =
+        std::make_unique<engine::QueueLayout>(*engine::QueueLayout::Create(engine::Layer::kL2, {}));
     for (const queue::QueueConfig& config : layout_->Configs()) {
       ASSERT_TRUE(queue_->CreateQueue(config).ok());
     }

@@ -38,26 +38,54 @@ struct SnosCase {
   std::string name;
   engine::PipelineOptions options;
   std::uint64_t latest;
-  std::vector<std::uint64_t> existing;  // SnosRun jobs already there
+  std::vector<std::uint64_t> existing;   // SnosRun jobs already there
   std::optional<std::uint64_t> settled;  // last Completed StateTransition
-  BlockList expected;                       // SnosRun blocks after the run
+  BlockList expected;                    // SnosRun blocks after the run
 };
 
 TEST_F(PipelineTriggersTest, SnosRunBlockSelection) {
   const std::vector<SnosCase> cases = {
-      {"from min_block to the chain head", {.min_block = 3, .snos_job_buffer_size = 10}, 6, {},
-       {}, {3, 4, 5, 6}},
-      {"bounded by max_block", {.min_block = 0, .max_block = 2, .snos_job_buffer_size = 10}, 9,
-       {}, {}, {0, 1, 2}},
-      {"bounded by the buffer", {.min_block = 1, .snos_job_buffer_size = 3}, 100, {}, {},
+      {"from min_block to the chain head",
+       {.min_block = 3, .snos_job_buffer_size = 10},
+       6,
+       {},
+       {},
+       {3, 4, 5, 6}},
+      {"bounded by max_block",
+       {.min_block = 0, .max_block = 2, .snos_job_buffer_size = 10},
+       9,
+       {},
+       {},
+       {0, 1, 2}},
+      {"bounded by the buffer",
+       {.min_block = 1, .snos_job_buffer_size = 3},
+       100,
+       {},
+       {},
        {1, 2, 3}},
-      {"the buffer moves with settlement", {.min_block = 1, .snos_job_buffer_size = 3}, 100,
-       {1, 2, 3}, 2, {1, 2, 3, 4, 5}},
-      {"gaps are filled", {.min_block = 1, .snos_job_buffer_size = 10}, 5, {1, 3, 5}, {},
+      {"the buffer moves with settlement",
+       {.min_block = 1, .snos_job_buffer_size = 3},
+       100,
+       {1, 2, 3},
+       2,
        {1, 2, 3, 4, 5}},
-      {"nothing beyond the chain head", {.min_block = 10, .snos_job_buffer_size = 10}, 9, {},
-       {}, {}},
-      {"buffer of zero creates nothing", {.min_block = 1, .snos_job_buffer_size = 0}, 9, {}, {},
+      {"gaps are filled",
+       {.min_block = 1, .snos_job_buffer_size = 10},
+       5,
+       {1, 3, 5},
+       {},
+       {1, 2, 3, 4, 5}},
+      {"nothing beyond the chain head",
+       {.min_block = 10, .snos_job_buffer_size = 10},
+       9,
+       {},
+       {},
+       {}},
+      {"buffer of zero creates nothing",
+       {.min_block = 1, .snos_job_buffer_size = 0},
+       9,
+       {},
+       {},
        {}},
   };
   for (const SnosCase& test : cases) {
@@ -131,8 +159,8 @@ TEST_F(PipelineTriggersTest, AFailureStopsOnlyWhatDependsOnIt) {
   const BlockList look_ahead = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   EXPECT_EQ(Blocks(JobType::kSnosRun), look_ahead) << "7 + buffer of 10 - 1 = 16";
   EXPECT_EQ(Blocks(JobType::kProofCreation), look_ahead);
-  for (const job::Job& job : *store_->ListJobs({.types = {JobType::kSnosRun,
-                                                          JobType::kProofCreation}})) {
+  for (const job::Job& job :
+       *store_->ListJobs({.types = {JobType::kSnosRun, JobType::kProofCreation}})) {
     EXPECT_EQ(job.status, JobStatus::kCompleted) << job::ToString(job.type) << job.internal_id;
   }
   EXPECT_EQ(alerter_.alerts().size(), 1u);
