@@ -49,7 +49,9 @@ bool WorkerPool::Stop(std::chrono::milliseconds timeout) {
     }
   }
   threads_.clear();
-  return all_stopped;
+  // Consumers still waiting in Receive are harmless (they hand back what they get); only
+  // messages being handled mean unfinished work.
+  return busy_.load() == 0;
 }
 
 void WorkerPool::Consume(const Consumer& consumer, const std::stop_token& stop) {
@@ -61,6 +63,11 @@ void WorkerPool::Consume(const Consumer& consumer, const std::stop_token& stop) 
       continue;
     }
     for (const queue::Message& message : *messages) {
+      if (stop.stop_requested()) {
+        // Stopping: hand the message back at once rather than start work that may not finish.
+        (void)queue_.Nack(consumer.queue, message.receipt, std::chrono::milliseconds(0));
+        continue;
+      }
       ++busy_;
       Result<MessageOutcome> outcome = consumer.handle(message.body);
       --busy_;

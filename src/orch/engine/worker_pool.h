@@ -37,8 +37,10 @@ class WorkerPool {
 
   void Start();
   /// Asks every consumer to stop and waits until each finished its current message, at most
-  /// `timeout`. Returns false if some consumer was still busy (its thread is then detached
-  /// and its job's lease is left to expire, or released by the caller).
+  /// `timeout`. Returns false if some consumer was still handling a message: its thread is
+  /// then detached (the pool's destructor still waits for it), and the caller releases or
+  /// lets expire the lease of its job. A consumer that receives a message after the stop
+  /// request hands it back at once.
   bool Stop(std::chrono::milliseconds timeout);
 
   /// Messages currently being handled.
