@@ -5,11 +5,12 @@
 #include <condition_variable>
 #include <thread>
 
-#include "orch/queue/sql/sql_queue.h"
-#include "orch/store/sql/sql_job_store.h"
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_job_handler.h"
 #include "tests/fakes/recording_alerter.h"
+
+#include "orch/queue/sql/sql_queue.h"
+#include "orch/store/sql/sql_job_store.h"
 
 namespace orch::testing {
 namespace {
@@ -74,8 +75,8 @@ class EngineTest : public ::testing::Test {
     ORCH_OPEN_TEST_DATABASE(database_, SqliteBackend());
     store_ = std::make_unique<store::SqlJobStore>(database_->database(), clock_);
     queue_ = std::make_unique<queue::SqlQueue>(database_->database(), clock_, signal_);
-    layout_ = std::make_unique<engine::QueueLayout>(
-        *engine::QueueLayout::Create(engine::Layer::kL2, {}));
+    layout_ =
+        std::make_unique<engine::QueueLayout>(*engine::QueueLayout::Create(engine::Layer::kL2, {}));
     for (const queue::QueueConfig& config : layout_->Configs()) {
       ASSERT_TRUE(queue_->CreateQueue(config).ok());
     }
@@ -128,8 +129,8 @@ TEST_F(EngineTest, SettlesBlocksEventDrivenAndStopsCleanly) {
   }
   EXPECT_TRUE(Settled(30)) << "not settled before the first trigger tick";
   EXPECT_TRUE(engine->Stop(seconds(10)));
-  auto settled = store_->ListJobs({.types = {job::JobType::kStateTransition},
-                                   .statuses = {job::JobStatus::kCompleted}});
+  auto settled = store_->ListJobs(
+      {.types = {job::JobType::kStateTransition}, .statuses = {job::JobStatus::kCompleted}});
   EXPECT_EQ(settled->size(), 30u);
 }
 
