@@ -14,13 +14,18 @@
 namespace orch::testing {
 namespace {
 
+// Runs `orchestrator setup` into a data directory under `dir` and returns its path.
+std::string SetUpDataDir(const TempDir& dir) {
+  const std::string data_dir = dir.path() + "/data";
+  const std::string command =
+      std::string(ORCH_BINARY) + " setup --data-dir " + data_dir + " 2>/dev/null";
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  return data_dir;
+}
+
 TEST(RunCommandTest, ServesTheOperatorApiAndStopsCleanlyOnSigterm) {
   TempDir dir;
-  const std::string data_dir = dir.path() + "/data";
-  ASSERT_EQ(
-      std::system(
-          (std::string(ORCH_BINARY) + " setup --data-dir " + data_dir + " 2>/dev/null").c_str()),
-      0);
+  const std::string data_dir = SetUpDataDir(dir);
   int err[2];
   ASSERT_EQ(pipe(err), 0);
   const pid_t child = fork();
@@ -79,11 +84,7 @@ TEST(RunCommandTest, ServesTheOperatorApiAndStopsCleanlyOnSigterm) {
 
 TEST(RunCommandTest, AdminRoutesRefuseToStartWithoutAToken) {
   TempDir dir;
-  const std::string data_dir = dir.path() + "/data";
-  ASSERT_EQ(
-      std::system(
-          (std::string(ORCH_BINARY) + " setup --data-dir " + data_dir + " 2>/dev/null").c_str()),
-      0);
+  const std::string data_dir = SetUpDataDir(dir);
   const std::string command = std::string("env -u MADARA_ORCHESTRATOR_ADMIN_TOKEN ") + ORCH_BINARY +
                               " run --data-dir " + data_dir + " --port 0 --admin-enabled 2>" +
                               dir.path() + "/err";

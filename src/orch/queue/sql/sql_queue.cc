@@ -168,6 +168,7 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
   if (!any_visible) {
     return attempt;
   }
+  // Another consumer may take what was visible first; then the caller waits for a signal.
   attempt.next_visible_at.reset();
   bool moved_to_dead_letter = false;
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
@@ -220,18 +221,6 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
                 "WHERE id IN {}",
                 claim.Add(ToUnixMillis(now + config.visibility_timeout)), IdList(claim, deliver));
             ORCH_RETURN_IF_ERROR(session.Execute(update, claim.values()));
-          }
-        }
-        if (attempt.messages.empty()) {
-          ParamList params(database_);
-          ORCH_ASSIGN_OR_RETURN(
-              auto rows, session.Query(fmt::format("SELECT MIN(visible_at) FROM queue_messages "
-                                                   "WHERE queue = {}",
-                                                   params.Add(config.name)),
-                                       params.values()));
-          if (!rows.empty() && rows[0][0]) {
-            ORCH_ASSIGN_OR_RETURN(std::int64_t next, sql::ColumnInt64(rows[0], 0, "visible_at"));
-            attempt.next_visible_at = FromUnixMillis(next);
           }
         }
         if (moved_to_dead_letter && database_.dialect() == sql::Dialect::kPostgres) {
