@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <unordered_map>
 
 namespace orch::sql {
 namespace {
@@ -28,15 +29,57 @@ Error SqliteError(sqlite3* connection, int code, std::string_view what) {
   return Error::Internal("{}: {}", what, message);
 }
 
-// Finalizes a prepared statement on every path.
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+}  // namespace
+
+// Prepared statements of one connection, keyed by their SQL text. Preparing costs more than
+// running most of the orchestrator's statements, and the set of distinct statements is small.
+// Used only by the holder of the connection, so it needs no lock.
+class SqliteStatementCache {
+ public:
+  ~SqliteStatementCache() {
+    for (auto& [sql, statement] : statements_) {
+      sqlite3_finalize(statement);
+    }
+  }
+
+  // A ready statement (reset, bindings cleared), or nullptr with the prepare error code set.
+  sqlite3_stmt* Get(sqlite3* connection, std::string_view sql, int* code) {
+    const std::string key(sql);
+    if (const auto it = statements_.find(key); it != statements_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      *code = SQLITE_OK;
+      return it->second;
+    }
+    if (statements_.size() >= kMaxStatements) {
+      // IN lists of varying length make new texts; start over rather than grow without bound.
+      for (auto& [text, statement] : statements_) {
+        sqlite3_finalize(statement);
+      }
+      statements_.clear();
+    }
+    sqlite3_stmt* statement = nullptr;
+    *code = sqlite3_prepare_v3(connection, key.data(), static_cast<int>(key.size()),
+                               SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+    if (*code != SQLITE_OK) {
+      sqlite3_finalize(statement);
+      return nullptr;
+    }
+    statements_.emplace(key, statement);
+    return statement;
+  }
+
+ private:
+  static constexpr std::size_t kMaxStatements = 512;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
-using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+namespace {
 
 class SqliteSession final : public SqlSession {
  public:
-  explicit SqliteSession(sqlite3* connection) : connection_(connection) {}
+  SqliteSession(sqlite3* connection, SqliteStatementCache& cache)
+      : connection_(connection), cache_(cache) {}
 
   Result<std::vector<SqlRow>> Query(std::string_view statement,
                                     const std::vector<SqlValue>& params) override {
@@ -66,13 +109,16 @@ class SqliteSession final : public SqlSession {
  private:
   Result<void> Run(std::string_view statement, const std::vector<SqlValue>& params,
                    std::vector<SqlRow>* rows) {
-    sqlite3_stmt* raw = nullptr;
-    int code = sqlite3_prepare_v2(connection_, statement.data(), static_cast<int>(statement.size()),
-                                  &raw, nullptr);
-    StatementPtr prepared(raw);
-    if (code != SQLITE_OK) {
+    int code = SQLITE_OK;
+    sqlite3_stmt* raw = cache_.Get(connection_, statement, &code);
+    if (raw == nullptr) {
       return SqliteError(connection_, sqlite3_extended_errcode(connection_), "prepare");
     }
+    // Reset when done so that a cached statement holds no read snapshot between uses.
+    struct Resetter {
+      sqlite3_stmt* statement;
+      ~Resetter() { sqlite3_reset(statement); }
+    } resetter{raw};
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
       if (const auto* integer = std::get_if<std::int64_t>(&params[i])) {
@@ -113,6 +159,7 @@ class SqliteSession final : public SqlSession {
   }
 
   sqlite3* connection_;
+  SqliteStatementCache& cache_;
 };
 
 Result<void> Exec(sqlite3* connection, const char* statement, std::string_view what) {
@@ -169,9 +216,14 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
 }
 
 SqliteDatabase::SqliteDatabase(std::string path, std::vector<sqlite3*> connections)
-    : path_(std::move(path)), all_connections_(connections), idle_connections_(connections) {}
+    : path_(std::move(path)), all_connections_(connections), idle_connections_(connections) {
+  for (sqlite3* connection : connections) {
+    statement_caches_.emplace(connection, std::make_unique<SqliteStatementCache>());
+  }
+}
 
 SqliteDatabase::~SqliteDatabase() {
+  statement_caches_.clear();  // finalizes the statements before their connections close
   for (sqlite3* connection : all_connections_) {
     sqlite3_close(connection);
   }
@@ -208,7 +260,7 @@ Result<void> SqliteDatabase::InTransaction(Access access,
 
   ORCH_RETURN_IF_ERROR(
       Exec(connection, access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", "begin"));
-  SqliteSession session(connection);
+  SqliteSession session(connection, *statement_caches_.at(connection));
   Result<void> result = body(session);
   if (!result.ok()) {
     if (sqlite3_get_autocommit(connection) == 0) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,6 +12,8 @@
 struct sqlite3;
 
 namespace orch::sql {
+
+class SqliteStatementCache;
 
 struct SqliteOptions {
   int connections = 4;           // readers run in parallel under WAL
@@ -53,6 +56,8 @@ class SqliteDatabase final : public SqlDatabase {
   std::condition_variable pool_available_;
   std::vector<sqlite3*> all_connections_;   // owned; closed in the destructor
   std::vector<sqlite3*> idle_connections_;  // guarded by pool_mutex_
+  // One per connection, used only by the connection's holder; the map is fixed at construction.
+  std::map<sqlite3*, std::unique_ptr<SqliteStatementCache>> statement_caches_;
 };
 
 }  // namespace orch::sql
