@@ -4,6 +4,8 @@
 #include <map>
 #include <mutex>
 
+#include "tests/support/block_metadata.h"
+
 #include "orch/engine/chain_head.h"
 #include "orch/engine/job_handler.h"
 
@@ -20,25 +22,7 @@ class FakeJobHandler final : public engine::JobHandler {
   engine::HandlerLimits limits() const override { return limits_; }
 
   Result<job::SpecificMetadata> CreateMetadata(std::uint64_t internal_id) override {
-    switch (type_) {
-      case job::JobType::kSnosRun: {
-        job::SnosMetadata snos;
-        snos.snos_batch_index = internal_id;
-        snos.start_block = internal_id;
-        snos.end_block = internal_id;
-        snos.num_blocks = 1;
-        return job::SpecificMetadata(snos);
-      }
-      case job::JobType::kDataSubmission:
-        return job::SpecificMetadata(job::DaMetadata{.block_number = internal_id});
-      case job::JobType::kStateTransition: {
-        job::StateUpdateMetadata update;
-        update.context = {job::SettlementContext::Kind::kBlock, internal_id, std::nullopt};
-        return job::SpecificMetadata(update);
-      }
-      default:
-        return job::SpecificMetadata(job::ProvingMetadata{.block_number = internal_id});
-    }
+    return BlockMetadata(type_, internal_id);
   }
 
   Result<job::ExternalId> Process(job::Job& job) override {

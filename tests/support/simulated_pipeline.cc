@@ -1,5 +1,7 @@
 #include "tests/support/simulated_pipeline.h"
 
+#include "tests/support/block_metadata.h"
+
 namespace orch::testing {
 namespace {
 
@@ -21,25 +23,7 @@ class SimulatedHandler final : public engine::JobHandler {
   }
 
   Result<job::SpecificMetadata> CreateMetadata(std::uint64_t block) override {
-    switch (type_) {
-      case job::JobType::kSnosRun: {
-        job::SnosMetadata snos;
-        snos.snos_batch_index = block;
-        snos.start_block = block;
-        snos.end_block = block;
-        snos.num_blocks = 1;
-        return job::SpecificMetadata(snos);
-      }
-      case job::JobType::kDataSubmission:
-        return job::SpecificMetadata(job::DaMetadata{.block_number = block});
-      case job::JobType::kStateTransition: {
-        job::StateUpdateMetadata update;
-        update.context = {job::SettlementContext::Kind::kBlock, block, std::nullopt};
-        return job::SpecificMetadata(update);
-      }
-      default:
-        return job::SpecificMetadata(job::ProvingMetadata{.block_number = block});
-    }
+    return BlockMetadata(type_, block);
   }
 
   Result<job::ExternalId> Process(job::Job& job) override {

@@ -89,7 +89,7 @@ bool Engine::Stop(std::chrono::milliseconds timeout) {
         {.statuses = {job::JobStatus::kLockedForProcessing}, .lease_owner = options_.instance_id});
     if (held.ok()) {
       for (const job::Job& job : *held) {
-        if (Result<bool> released = jobs_.HealExpiredLease(job); !released.ok()) {
+        if (Result<bool> released = jobs_.ReleaseLease(job); !released.ok()) {
           spdlog::warn("could not release {}: {}", job.id, released.error().message());
         }
       }

@@ -57,8 +57,7 @@ class Engine final : private EngineObserver {
   /// Asks the scheduler to run the triggers now.
   void WakeTriggers();
 
-  /// One scheduler round, for tests: triggers, then the sweep.
-  Result<int> RunTriggersOnceForTest() { return triggers_.RunAll(); }
+  /// Heals expired leases and re-enqueues stalled jobs once (the scheduler does it on its tick).
   Result<void> SweepOnce();
 
  private:

@@ -360,6 +360,14 @@ Result<job::Job> JobService::QueueForVerification(std::string_view id, bool imme
 }
 
 Result<bool> JobService::HealExpiredLease(const job::Job& job) {
+  return ReturnLeasedJob(job, /*expired=*/true);
+}
+
+Result<bool> JobService::ReleaseLease(const job::Job& job) {
+  return ReturnLeasedJob(job, /*expired=*/false);
+}
+
+Result<bool> JobService::ReturnLeasedJob(const job::Job& job, bool expired) {
   if (job.status != JobStatus::kLockedForProcessing) {
     return false;
   }
@@ -375,10 +383,12 @@ Result<bool> JobService::HealExpiredLease(const job::Job& job) {
     return false;
   }
   ORCH_RETURN_IF_ERROR(stored);
-  observer_.OnLeaseHealed(job.type);
-  spdlog::warn("{} {} ({}): lease of {} expired; back to {}", job::ToString(job.type),
-               job.internal_id, job.id, job.lease ? job.lease->owner : "?",
-               job::ToString(healed.status));
+  if (expired) {
+    observer_.OnLeaseHealed(job.type);
+  }
+  spdlog::warn("{} {} ({}): lease of {} {}; back to {}", job::ToString(job.type), job.internal_id,
+               job.id, job.lease ? job.lease->owner : "?",
+               expired ? "expired" : "released at shutdown", job::ToString(healed.status));
   ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
   return true;
 }

@@ -74,12 +74,18 @@ class JobService {
   /// another healer is not an error. Returns whether this call healed it.
   Result<bool> HealExpiredLease(const job::Job& job);
 
+  /// Hands back a job this instance still holds (at shutdown, when its handler did not finish
+  /// in time) and re-enqueues it. A lost race is not an error. Returns whether it was released.
+  Result<bool> ReleaseLease(const job::Job& job);
+
   /// Re-enqueues jobs whose next message may have been lost in a crash: processable jobs and
   /// jobs awaiting verification that have not changed for longer than their retry or polling
   /// delay plus `grace`. Returns how many were re-enqueued.
   Result<int> RequeueStalledJobs(std::chrono::milliseconds grace);
 
  private:
+  // Puts a LockedForProcessing job back to its previous status and re-enqueues it.
+  Result<bool> ReturnLeasedJob(const job::Job& job, bool expired);
   Result<MessageOutcome> FailJob(job::Job job, std::string reason, FailureClass failure);
   Result<job::Job> Store(const job::Job& updated, const job::Job& before);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);

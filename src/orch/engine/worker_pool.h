@@ -43,9 +43,6 @@ class WorkerPool {
   /// request hands it back at once.
   bool Stop(std::chrono::milliseconds timeout);
 
-  /// Messages currently being handled.
-  int busy() const { return busy_.load(); }
-
  private:
   void Consume(const Consumer& consumer, const std::stop_token& stop);
 

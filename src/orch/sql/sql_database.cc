@@ -4,10 +4,6 @@
 
 namespace orch::sql {
 
-std::string SqlDatabase::Placeholder(int index) const {
-  return (dialect() == Dialect::kSqlite ? "?" : "$") + std::to_string(index);
-}
-
 Result<std::int64_t> ColumnInt64(const SqlRow& row, std::size_t index, std::string_view column) {
   if (index >= row.size() || !row[index]) {
     return Error::DataLoss("column {} is NULL or missing", column);

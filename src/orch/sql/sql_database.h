@@ -26,8 +26,7 @@ class SqlSession {
  public:
   virtual ~SqlSession() = default;
 
-  /// Runs one statement with parameters written as Placeholder(i) (see ParamList) and returns
-  /// its rows.
+  /// Runs one statement with parameters written by ParamList and returns its rows.
   /// Errors: kAlreadyExists (unique constraint), kUnavailable (connection lost, database
   /// busy), kDataLoss (corrupt database file), kInternal (anything else).
   virtual Result<std::vector<SqlRow>> Query(std::string_view statement,
@@ -58,11 +57,6 @@ class SqlDatabase {
   /// kUnavailable when no connection can be had.
   virtual Result<void> InTransaction(Access access,
                                      const std::function<Result<void>(SqlSession&)>& body) = 0;
-
-  /// Placeholder text for the 1-based parameter `index`: "?index" (SQLite) or "$index"
-  /// (PostgreSQL). Numbered in both, so that a placeholder may appear more than once in a
-  /// statement.
-  std::string Placeholder(int index) const;
 };
 
 /// Reads an integer column; a NULL or non-numeric value is kDataLoss naming `column`.
