@@ -1,6 +1,7 @@
 // Runs the whole L2 pipeline (SnosRun, ProofCreation, DataSubmission, StateTransition) over
 // instant simulated services, with the engine's default options, and prints one JSON line:
 //   pipeline_bench --backend sqlite|postgres [--blocks 10000] [--rss-blocks 50000]
+//                  [--concurrency N] [--buffer N]
 // blocks_per_second: settled blocks over wall time for the first --blocks blocks.
 // Latency of a block: from the creation of its SnosRun job (the orchestrator noticing the
 // block) to its StateTransition completing. commits_per_block: write transactions per block.
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -22,6 +24,7 @@
 
 #include "orch/alert/log/log_alerter.h"
 #include "orch/engine/engine.h"
+#include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
 
@@ -71,6 +74,8 @@ struct Options {
   std::string backend = "sqlite";
   std::uint64_t blocks = 10'000;
   std::uint64_t rss_blocks = 50'000;
+  std::optional<int> concurrency;            // consumers per queue (engine default otherwise)
+  std::optional<std::uint64_t> buffer_size;  // look-ahead (engine default otherwise)
 };
 
 int Run(const Options& options) {
@@ -97,8 +102,16 @@ int Run(const Options& options) {
   const std::uint64_t last = std::max(options.blocks, options.rss_blocks);
   testing::FixedChainHead chain(last);
   engine::NullEngineObserver observer;
-  engine::Engine engine(store, queue, alerter, handlers, *layout, chain, clock, observer,
-                        {.instance_id = "bench", .pipeline = {.min_block = 1}});
+  engine::SqlJobCommitter committer(database, store, queue);
+  engine::EngineOptions engine_options{.instance_id = "bench", .pipeline = {.min_block = 1}};
+  if (options.concurrency) {
+    engine_options.default_concurrency = *options.concurrency;
+  }
+  if (options.buffer_size) {
+    engine_options.pipeline.snos_job_buffer_size = *options.buffer_size;
+  }
+  engine::Engine engine(store, queue, committer, alerter, handlers, *layout, chain, clock, observer,
+                        engine_options);
 
   const auto settled = [&](std::uint64_t block) {
     auto job = store.FindJob(job::JobType::kStateTransition, block);
@@ -159,6 +172,10 @@ int main(int argc, char** argv) {
       options.blocks = std::stoull(argv[i + 1]);
     } else if (flag == "--rss-blocks") {
       options.rss_blocks = std::stoull(argv[i + 1]);
+    } else if (flag == "--concurrency") {
+      options.concurrency = std::stoi(argv[i + 1]);
+    } else if (flag == "--buffer") {
+      options.buffer_size = std::stoull(argv[i + 1]);
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;

@@ -1,4 +1,5 @@
 // Runs every store and queue contract against PostgreSQL (ORCH_TEST_POSTGRES_URL).
+#include "tests/contract/job_committer_contract.h"
 #include "tests/contract/job_store_contract.h"
 #include "tests/contract/lock_store_contract.h"
 #include "tests/contract/queue_contract.h"
@@ -11,5 +12,10 @@ INSTANTIATE_TEST_SUITE_P(Postgres, LockStoreContract, ::testing::Values(Postgres
                          BackendName());
 INSTANTIATE_TEST_SUITE_P(Postgres, QueueContract, ::testing::Values(PostgresBackend()),
                          BackendName());
+
+INSTANTIATE_TEST_SUITE_P(Postgres, JobCommitterContract,
+                         ::testing::Values(CommitterCase{PostgresBackend(), true},
+                                           CommitterCase{PostgresBackend(), false}),
+                         CommitterCaseName());
 
 }  // namespace orch::testing

@@ -13,6 +13,7 @@
 #include "orch/alert/log/log_alerter.h"
 #include "orch/app/backends.h"
 #include "orch/engine/engine.h"
+#include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
 
@@ -60,7 +61,8 @@ int main(int argc, char** argv) {
                                      {.lease_duration = std::chrono::seconds(2)});
   testing::FixedChainHead chain(last_block);
   engine::NullEngineObserver observer;
-  engine::Engine engine(store, queue, alerter, handlers, *layout, chain, clock, observer,
+  engine::SqlJobCommitter committer(**database, store, queue);
+  engine::Engine engine(store, queue, committer, alerter, handlers, *layout, chain, clock, observer,
                         {.instance_id = argv[2],
                          .trigger_interval = std::chrono::milliseconds(500),
                          .sweep_interval = std::chrono::milliseconds(500),

@@ -7,6 +7,7 @@
 #include "orch/alert/webhook/webhook_alerter.h"
 #include "orch/common/strings.h"
 #include "orch/common/url.h"
+#include "orch/engine/sql_job_committer.h"
 #include "orch/http/curl_http_client.h"
 #include "orch/objects/fs/fs_object_store.h"
 #include "orch/queue/sql/sql_queue.h"
@@ -123,15 +124,20 @@ Result<std::unique_ptr<Backends>> Backends::Open(const BackendUrls& urls, const 
     backends->queue_listener_ = std::shared_ptr<queue::PostgresQueueListener>(std::move(listener));
   }
 #endif
-  backends->job_store_ = std::make_unique<store::SqlJobStore>(database, clock);
+  auto job_store = std::make_unique<store::SqlJobStore>(database, clock);
   backends->lock_store_ = std::make_unique<store::SqlLockStore>(database, clock);
   queue::SqlQueueOptions queue_options;
   if (database.dialect() == sql::Dialect::kPostgres) {
     // LISTEN/NOTIFY wakes receivers across processes; the bound is only a safety net.
     queue_options.notification_fallback = std::chrono::seconds(5);
   }
-  backends->queue_ =
+  auto queue =
       std::make_unique<queue::SqlQueue>(database, clock, backends->queue_signal_, queue_options);
+  // Jobs and queue share the database: a job change and its messages commit together.
+  backends->job_committer_ =
+      std::make_unique<engine::SqlJobCommitter>(database, *job_store, *queue);
+  backends->job_store_ = std::move(job_store);
+  backends->queue_ = std::move(queue);
   ORCH_ASSIGN_OR_RETURN(backends->object_store_, OpenObjectStore(urls.storage_url));
 
   ORCH_ASSIGN_OR_RETURN(const Url alert_url, Url::Parse(urls.alert_url));
@@ -154,6 +160,7 @@ Backends::~Backends() {
   alerter_.reset();
   http_client_.reset();
   object_store_.reset();
+  job_committer_.reset();
   queue_.reset();
   lock_store_.reset();
   job_store_.reset();

@@ -8,6 +8,7 @@
 #include "orch/alert/alerter.h"
 #include "orch/common/clock.h"
 #include "orch/common/result.h"
+#include "orch/engine/job_committer.h"
 #include "orch/objects/object_store.h"
 #include "orch/queue/queue.h"
 #include "orch/queue/queue_signal.h"
@@ -44,6 +45,7 @@ class Backends {
   store::JobStore& job_store() { return *job_store_; }
   store::LockStore& lock_store() { return *lock_store_; }
   queue::Queue& queue() { return *queue_; }
+  engine::JobCommitter& job_committer() { return *job_committer_; }
   objects::ObjectStore& object_store() { return *object_store_; }
   alert::Alerter& alerter() { return *alerter_; }
 
@@ -56,6 +58,7 @@ class Backends {
   std::unique_ptr<store::JobStore> job_store_;
   std::unique_ptr<store::LockStore> lock_store_;
   std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<engine::JobCommitter> job_committer_;
   std::unique_ptr<objects::ObjectStore> object_store_;
   std::unique_ptr<http::HttpClient> http_client_;
   std::unique_ptr<alert::Alerter> alerter_;

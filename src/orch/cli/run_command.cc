@@ -84,8 +84,8 @@ Result<void> RunServer(const RunOptions& options) {
 
   engine::HandlerRegistry handlers;
   engine::NullEngineObserver observer;
-  engine::JobService jobs(backends->job_store(), backends->queue(), backends->alerter(), handlers,
-                          layout, clock, observer,
+  engine::JobService jobs(backends->job_store(), backends->queue(), backends->job_committer(),
+                          backends->alerter(), handlers, layout, clock, observer,
                           {.instance_id = NewUuid(), .orchestrator_version = ORCH_VERSION});
   UnconfiguredChainHead chain;
   metrics::MetricsRegistry registry;

@@ -6,16 +6,17 @@
 
 namespace orch::engine {
 
-Engine::Engine(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
-               const HandlerRegistry& handlers, const QueueLayout& queues, ChainHead& chain,
-               const Clock& clock, EngineObserver& observer, EngineOptions options)
+Engine::Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
+               alert::Alerter& alerter, const HandlerRegistry& handlers, const QueueLayout& queues,
+               ChainHead& chain, const Clock& clock, EngineObserver& observer,
+               EngineOptions options)
     : store_(store),
       clock_(clock),
       observer_(observer),
       options_(std::move(options)),
       queues_(queues),
       handlers_(handlers),
-      jobs_(store, queue, alerter, handlers, queues, clock, *this,
+      jobs_(store, queue, committer, alerter, handlers, queues, clock, *this,
             {.instance_id = options_.instance_id,
              .orchestrator_version = options_.orchestrator_version}),
       triggers_(store, jobs_, chain, queues.layer(), options_.pipeline),
@@ -32,28 +33,35 @@ std::vector<WorkerPool::Consumer> Engine::Consumers() {
     const auto configured = options_.concurrency.find(type);
     const int concurrency = configured == options_.concurrency.end() ? options_.default_concurrency
                                                                      : configured->second;
-    consumers.push_back({queues_.ProcessingQueue(type), concurrency,
-                         [this](const std::string& body) -> Result<MessageOutcome> {
-                           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(body));
-                           return jobs_.ProcessJob(id);
-                         }});
-    consumers.push_back({queues_.VerificationQueue(type), concurrency,
-                         [this](const std::string& body) -> Result<MessageOutcome> {
-                           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(body));
-                           return jobs_.VerifyJob(id);
-                         }});
+    const std::string processing = queues_.ProcessingQueue(type);
+    consumers.push_back(
+        {processing, concurrency,
+         [this, processing](const queue::Message& message) -> Result<MessageOutcome> {
+           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(message.body));
+           return jobs_.ProcessJob(id, DeliveredMessage{processing, message.receipt});
+         }});
+    const std::string verification = queues_.VerificationQueue(type);
+    consumers.push_back(
+        {verification, concurrency,
+         [this, verification](const queue::Message& message) -> Result<MessageOutcome> {
+           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(message.body));
+           return jobs_.VerifyJob(id, DeliveredMessage{verification, message.receipt});
+         }});
   }
-  consumers.push_back({queues_.DeadLetterQueue(), options_.dead_letter_concurrency,
-                       [this](const std::string& body) -> Result<MessageOutcome> {
-                         Result<std::string> id = ParseJobMessage(body);
-                         if (!id.ok()) {
-                           spdlog::error("dead-letter queue: {}; dropped", id.error().message());
-                           return MessageOutcome::Ack();
-                         }
-                         return jobs_.HandleDeadLetter(*id);
-                       }});
-  consumers.push_back({queues_.TriggerQueue(), options_.trigger_queue_concurrency,
-                       [this](const std::string& body) { return HandleTrigger(body); }});
+  const std::string dead_letter = queues_.DeadLetterQueue();
+  consumers.push_back(
+      {dead_letter, options_.dead_letter_concurrency,
+       [this, dead_letter](const queue::Message& message) -> Result<MessageOutcome> {
+         Result<std::string> id = ParseJobMessage(message.body);
+         if (!id.ok()) {
+           spdlog::error("dead-letter queue: {}; dropped", id.error().message());
+           return MessageOutcome::Ack();
+         }
+         return jobs_.HandleDeadLetter(*id, DeliveredMessage{dead_letter, message.receipt});
+       }});
+  consumers.push_back(
+      {queues_.TriggerQueue(), options_.trigger_queue_concurrency,
+       [this](const queue::Message& message) { return HandleTrigger(message.body); }});
   return consumers;
 }
 

@@ -39,9 +39,9 @@ struct EngineOptions {
 /// Thread-safe; collaborators must outlive it.
 class Engine final : private EngineObserver {
  public:
-  Engine(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
-         const HandlerRegistry& handlers, const QueueLayout& queues, ChainHead& chain,
-         const Clock& clock, EngineObserver& observer, EngineOptions options);
+  Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
+         alert::Alerter& alerter, const HandlerRegistry& handlers, const QueueLayout& queues,
+         ChainHead& chain, const Clock& clock, EngineObserver& observer, EngineOptions options);
   ~Engine() override;
 
   Engine(const Engine&) = delete;

@@ -38,11 +38,13 @@ std::chrono::milliseconds Since(TimePoint now, std::optional<std::int64_t> start
 
 }  // namespace
 
-JobService::JobService(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
-                       const HandlerRegistry& handlers, const QueueLayout& queues,
-                       const Clock& clock, EngineObserver& observer, JobServiceOptions options)
+JobService::JobService(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
+                       alert::Alerter& alerter, const HandlerRegistry& handlers,
+                       const QueueLayout& queues, const Clock& clock, EngineObserver& observer,
+                       JobServiceOptions options)
     : store_(store),
       queue_(queue),
+      committer_(committer),
       alerter_(alerter),
       handlers_(handlers),
       queues_(queues),
@@ -59,8 +61,11 @@ std::chrono::milliseconds JobService::RetryDelay(const HandlerLimits& limits,
   return std::min(delay, limits.retry_cap);
 }
 
-Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& before) {
-  ORCH_ASSIGN_OR_RETURN(job::Job stored, store_.UpdateJob(updated, before.version));
+Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& before,
+                                   const std::vector<OutgoingMessage>& messages,
+                                   const std::optional<DeliveredMessage>& settles) {
+  ORCH_ASSIGN_OR_RETURN(job::Job stored,
+                        committer_.UpdateJob(updated, before.version, messages, settles));
   if (stored.status != before.status) {
     observer_.OnTransition(stored.type, before.status, stored.status);
   }
@@ -76,22 +81,30 @@ void JobService::Alert(const job::Job& job, std::string_view subject, const std:
 }
 
 Result<store::InsertOutcome> JobService::CreateJob(job::JobType type, std::uint64_t internal_id) {
-  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
-  ORCH_ASSIGN_OR_RETURN(job::SpecificMetadata specific, handler->CreateMetadata(internal_id));
-  job::JobMetadata metadata;
-  metadata.common.orchestrator_version = options_.orchestrator_version;
-  metadata.specific = std::move(specific);
-  ORCH_ASSIGN_OR_RETURN(
-      store::InsertOutcome outcome,
-      store_.InsertIfAbsent(job::NewJob(type, internal_id, std::move(metadata), clock_.Now())));
-  if (outcome.inserted) {
-    ORCH_RETURN_IF_ERROR(
-        queue_.Send(queues_.ProcessingQueue(type), JobMessage(outcome.job.id), {}));
-  }
-  return outcome;
+  ORCH_ASSIGN_OR_RETURN(auto outcomes, CreateJobs(type, {internal_id}));
+  return std::move(outcomes.front());
 }
 
-Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
+Result<std::vector<store::InsertOutcome>> JobService::CreateJobs(
+    job::JobType type, const std::vector<std::uint64_t>& internal_ids) {
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
+  std::vector<NewJob> jobs;
+  jobs.reserve(internal_ids.size());
+  const TimePoint now = clock_.Now();
+  for (std::uint64_t internal_id : internal_ids) {
+    ORCH_ASSIGN_OR_RETURN(job::SpecificMetadata specific, handler->CreateMetadata(internal_id));
+    job::JobMetadata metadata;
+    metadata.common.orchestrator_version = options_.orchestrator_version;
+    metadata.specific = std::move(specific);
+    job::Job job = job::NewJob(type, internal_id, std::move(metadata), now);
+    OutgoingMessage message{queues_.ProcessingQueue(type), JobMessage(job.id), {}};
+    jobs.push_back({std::move(job), std::move(message)});
+  }
+  return committer_.InsertJobs(jobs);
+}
+
+Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
+                                              const std::optional<DeliveredMessage>& delivery) {
   Result<job::Job> loaded = store_.GetJob(id);
   if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
     spdlog::warn("processing message for unknown job {}: dropped", id);
@@ -117,13 +130,15 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
     return MessageOutcome::Ack();  // already processed, or failed: nothing to do
   }
 
+  // The claim settles the message: from here on the lease, not the message, guarantees that
+  // the job moves on (an expired lease is healed and the job re-enqueued).
   job::Job locked = job;
   ORCH_ASSIGN_OR_RETURN(locked.status, job::NextStatus(job.status, JobEvent::kStartProcessing));
   locked.lease = job::Lease{options_.instance_id, now + limits.lease_duration, job.status};
   locked.metadata.common.process_attempt_no += 1;
   locked.metadata.common.process_started_at = ToUnixSeconds(now);
   locked.metadata.common.process_completed_at.reset();
-  Result<job::Job> claimed = Store(locked, job);
+  Result<job::Job> claimed = Store(locked, job, {}, delivery);
   if (!claimed.ok() && claimed.error().code() == ErrorCode::kConflict) {
     return MessageOutcome::Ack();  // another worker claimed it first
   }
@@ -141,16 +156,16 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
     done.lease.reset();
     done.external_id = *processed;
     done.metadata.common.process_completed_at = ToUnixSeconds(finished);
-    Result<job::Job> stored = Store(done, locked);
+    Result<job::Job> stored = Store(done, locked,
+                                    {{queues_.VerificationQueue(job.type), JobMessage(job.id),
+                                      limits.verification_polling_delay}});
     if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
       spdlog::warn("{} {} ({}): lost its lease while processing; the new holder carries on",
                    job::ToString(job.type), job.internal_id, job.id);
-      return MessageOutcome::Ack();
+      return MessageOutcome::Settled();
     }
     ORCH_RETURN_IF_ERROR(stored);
-    ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id),
-                                     limits.verification_polling_delay));
-    return MessageOutcome::Ack();
+    return MessageOutcome::Settled();
   }
 
   const Error& error = processed.error();
@@ -165,35 +180,39 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id) {
   if (!error.transient() || attempt >= limits.retry_max_attempts) {
     const FailureClass failure =
         error.transient() ? FailureClass::kTransient : FailureClass::kPermanent;
-    return FailJob(std::move(failed), "", failure);
+    ORCH_RETURN_IF_ERROR(FailJob(std::move(failed), "", failure, std::nullopt));
+    return MessageOutcome::Settled();
   }
   observer_.OnFailure(job.type, FailureClass::kTransient);
   ORCH_ASSIGN_OR_RETURN(failed.status,
                         job::NextStatus(locked.status, JobEvent::kProcessingFailedTransient,
                                         locked.lease->previous_status));
-  Result<job::Job> stored = Store(failed, locked);
+  const auto delay = RetryDelay(limits, attempt);
+  Result<job::Job> stored =
+      Store(failed, locked, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), delay}});
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-    return MessageOutcome::Ack();
+    return MessageOutcome::Settled();
   }
   ORCH_RETURN_IF_ERROR(stored);
-  const auto delay = RetryDelay(limits, attempt);
   spdlog::info("{} {}: transient failure (attempt {} of {}), retrying in {} ms: {}",
                job::ToString(job.type), job.internal_id, attempt, limits.retry_max_attempts,
                delay.count(), error.message());
-  return MessageOutcome::RetryAfter(delay);
+  return MessageOutcome::Settled();
 }
 
-// Moves `job` (already carrying its failure reason) to Failed, alerts once, and acks.
-Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason, FailureClass failure) {
+// Moves `job` (already carrying its failure reason) to Failed and alerts once; the change
+// settles `delivery`. A lost race is not an error (the other writer decided the job's fate).
+Result<void> JobService::FailJob(job::Job job, std::string reason, FailureClass failure,
+                                 const std::optional<DeliveredMessage>& delivery) {
   ORCH_ASSIGN_OR_RETURN(job::Job before, store_.GetJob(job.id));
   if (!reason.empty()) {
     job.metadata.common.RecordFailure(std::move(reason));
   }
   job.status = JobStatus::kFailed;
   job.lease.reset();
-  Result<job::Job> stored = store_.UpdateJob(job, before.version);
+  Result<job::Job> stored = committer_.UpdateJob(job, before.version, {}, delivery);
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-    return MessageOutcome::Ack();
+    return Ok();
   }
   ORCH_RETURN_IF_ERROR(stored);
   observer_.OnTransition(job.type, before.status, JobStatus::kFailed);
@@ -201,17 +220,18 @@ Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason, Fai
   spdlog::error("{} {} ({}) failed: {}", job::ToString(job.type), job.internal_id, job.id,
                 stored->metadata.common.failure_reason.value_or(""));
   Alert(*stored, "Job Failed", FailureAlertText(*stored, "Job Failed Alert"));
-  return MessageOutcome::Ack();
+  return Ok();
 }
 
-Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
+Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
+                                             const std::optional<DeliveredMessage>& delivery) {
   Result<job::Job> loaded = store_.GetJob(id);
   if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
     spdlog::warn("verification message for unknown job {}: dropped", id);
     return MessageOutcome::Ack();
   }
   ORCH_RETURN_IF_ERROR(loaded);
-  job::Job job = std::move(loaded).value();
+  const job::Job job = std::move(loaded).value();
   if (job.status != JobStatus::kPendingVerification &&
       job.status != JobStatus::kVerificationTimeout &&
       job.status != JobStatus::kVerificationFailed) {
@@ -219,19 +239,12 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
   }
   ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
   const HandlerLimits limits = handler->limits();
-  const TimePoint now = clock_.Now();
 
-  job::Job polling = job;
-  polling.metadata.common.verification_attempt_no += 1;
-  polling.metadata.common.verification_started_at = ToUnixSeconds(now);
-  Result<job::Job> marked = Store(polling, job);
-  if (!marked.ok() && marked.error().code() == ErrorCode::kConflict) {
-    return MessageOutcome::Ack();  // another verifier is on it
-  }
-  ORCH_RETURN_IF_ERROR(marked);
-  polling = std::move(marked).value();
-
-  job::Job working = polling;
+  // Verification only reads the outside world, so concurrent verifiers of one job (duplicate
+  // messages) are harmless; the compare-and-set of the outcome lets exactly one of them act.
+  job::Job working = job;
+  working.metadata.common.verification_attempt_no += 1;
+  working.metadata.common.verification_started_at = ToUnixSeconds(clock_.Now());
   Result<Verification> verification = handler->Verify(working);
   if (!verification.ok()) {
     if (verification.error().transient()) {
@@ -240,45 +253,48 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
     }
     working.metadata.common.RecordFailure(
         fmt::format("Verification failed: {}", verification.error().ToString()));
-    return FailJob(std::move(working), "", FailureClass::kPermanent);
+    ORCH_RETURN_IF_ERROR(FailJob(std::move(working), "", FailureClass::kPermanent, delivery));
+    return MessageOutcome::Settled();
   }
 
+  // Every outcome is one change that also settles the message; when another writer was first,
+  // the message is acked as a duplicate.
+  const auto stored_or_duplicate = [&](Result<job::Job> stored) -> Result<MessageOutcome> {
+    if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
+      return MessageOutcome::Ack();
+    }
+    ORCH_RETURN_IF_ERROR(stored);
+    return MessageOutcome::Settled();
+  };
   switch (verification->outcome) {
     case Verification::Outcome::kVerified: {
       job::Job done = working;
       done.status = JobStatus::kCompleted;
       done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
-      Result<job::Job> stored = Store(done, polling);
-      if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-        return MessageOutcome::Ack();
+      Result<job::Job> stored = Store(done, job, {}, delivery);
+      if (stored.ok()) {
+        observer_.OnVerified(job.type,
+                             Since(clock_.Now(), done.metadata.common.process_started_at));
+        observer_.OnCompleted(*stored);
       }
-      ORCH_RETURN_IF_ERROR(stored);
-      observer_.OnVerified(job.type, Since(clock_.Now(), done.metadata.common.process_started_at));
-      observer_.OnCompleted(*stored);
-      return MessageOutcome::Ack();
+      return stored_or_duplicate(std::move(stored));
     }
     case Verification::Outcome::kRejected: {
       observer_.OnFailure(job.type, FailureClass::kRejected);
       job::Job rejected = working;
       const std::uint64_t attempts = rejected.metadata.common.process_attempt_no;
-      if (attempts >= limits.max_process_attempts) {
-        rejected.metadata.common.RecordFailure(
-            fmt::format("Verification rejected: {}", verification->reason));
-        return FailJob(
-            std::move(rejected),
-            fmt::format("Verification rejected. Max process attempts reached: {}", attempts),
-            FailureClass::kRejected);
-      }
       rejected.metadata.common.RecordFailure(
           fmt::format("Verification rejected: {}", verification->reason));
-      rejected.status = JobStatus::kVerificationFailed;
-      Result<job::Job> stored = Store(rejected, polling);
-      if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-        return MessageOutcome::Ack();
+      if (attempts >= limits.max_process_attempts) {
+        ORCH_RETURN_IF_ERROR(FailJob(
+            std::move(rejected),
+            fmt::format("Verification rejected. Max process attempts reached: {}", attempts),
+            FailureClass::kRejected, delivery));
+        return MessageOutcome::Settled();
       }
-      ORCH_RETURN_IF_ERROR(stored);
-      ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
-      return MessageOutcome::Ack();
+      rejected.status = JobStatus::kVerificationFailed;
+      return stored_or_duplicate(Store(
+          rejected, job, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), {}}}, delivery));
     }
     case Verification::Outcome::kPending:
       break;
@@ -287,31 +303,24 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id) {
   if (working.metadata.common.verification_attempt_no >= limits.max_verification_attempts) {
     job::Job timed_out = working;
     timed_out.status = JobStatus::kVerificationTimeout;
-    Result<job::Job> stored = Store(timed_out, polling);
-    if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-      return MessageOutcome::Ack();
+    Result<job::Job> stored = Store(timed_out, job, {}, delivery);
+    if (stored.ok()) {
+      Alert(*stored, "Job Verification Timeout",
+            fmt::format("Job Verification Timeout Alert: Job ID {}, Type {}, Internal_Id {}, "
+                        "Verification Attempts {}",
+                        job.id, job::ToString(job.type), job.internal_id,
+                        working.metadata.common.verification_attempt_no));
     }
-    ORCH_RETURN_IF_ERROR(stored);
-    Alert(*stored, "Job Verification Timeout",
-          fmt::format("Job Verification Timeout Alert: Job ID {}, Type {}, Internal_Id {}, "
-                      "Verification Attempts {}",
-                      job.id, job::ToString(job.type), job.internal_id,
-                      working.metadata.common.verification_attempt_no));
-    return MessageOutcome::Ack();
+    return stored_or_duplicate(std::move(stored));
   }
-  if (working.metadata.specific != polling.metadata.specific) {
-    Result<job::Job> stored = Store(working, polling);
-    if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-      return MessageOutcome::Ack();
-    }
-    ORCH_RETURN_IF_ERROR(stored);
-  }
-  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id),
-                                   limits.verification_polling_delay));
-  return MessageOutcome::Ack();
+  return stored_or_duplicate(Store(working, job,
+                                   {{queues_.VerificationQueue(job.type), JobMessage(job.id),
+                                     limits.verification_polling_delay}},
+                                   delivery));
 }
 
-Result<MessageOutcome> JobService::HandleDeadLetter(std::string_view id) {
+Result<MessageOutcome> JobService::HandleDeadLetter(
+    std::string_view id, const std::optional<DeliveredMessage>& delivery) {
   Result<job::Job> loaded = store_.GetJob(id);
   if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
     return MessageOutcome::Ack();
@@ -321,10 +330,13 @@ Result<MessageOutcome> JobService::HandleDeadLetter(std::string_view id) {
   if (!job::NextStatus(job.status, JobEvent::kDeadLettered).ok()) {
     return MessageOutcome::Ack();  // Completed or already Failed
   }
-  return FailJob(job,
-                 fmt::format("Job moved to DLQ after exhausting retries (last status: {})",
-                             job::ToString(job.status)),
-                 FailureClass::kPermanent);
+  ORCH_RETURN_IF_ERROR(
+      FailJob(job,
+              fmt::format("Job moved to DLQ after exhausting retries (last status: {})",
+                          job::ToString(job.status)),
+              FailureClass::kPermanent, delivery));
+  // FailJob acks only when it changed the job; a lost race leaves the message to ack here.
+  return MessageOutcome::Ack();
 }
 
 Result<job::Job> JobService::RetryJob(std::string_view id) {
@@ -334,9 +346,7 @@ Result<job::Job> JobService::RetryJob(std::string_view id) {
   // A manual retry starts a fresh retry budget (the reference only counts it up).
   retry.metadata.common.process_attempt_no = 0;
   retry.metadata.common.process_retry_attempt_no = 0;
-  ORCH_ASSIGN_OR_RETURN(job::Job stored, Store(retry, job));
-  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
-  return stored;
+  return Store(retry, job, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), {}}});
 }
 
 Result<job::Job> JobService::QueueForProcessing(std::string_view id) {
@@ -352,11 +362,9 @@ Result<job::Job> JobService::QueueForVerification(std::string_view id, bool imme
   ORCH_ASSIGN_OR_RETURN(again.status, job::NextStatus(job.status, JobEvent::kManualVerify));
   again.metadata.common.verification_attempt_no = 0;
   again.metadata.common.verification_retry_attempt_no += 1;
-  ORCH_ASSIGN_OR_RETURN(job::Job stored, Store(again, job));
   const auto delay =
       immediately ? std::chrono::milliseconds(0) : handler->limits().verification_polling_delay;
-  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.VerificationQueue(job.type), JobMessage(job.id), delay));
-  return stored;
+  return Store(again, job, {{queues_.VerificationQueue(job.type), JobMessage(job.id), delay}});
 }
 
 Result<bool> JobService::HealExpiredLease(const job::Job& job) {
@@ -378,7 +386,8 @@ Result<bool> JobService::ReturnLeasedJob(const job::Job& job, bool expired) {
                         job::NextStatus(job.status, JobEvent::kLeaseExpired, previous));
   healed.lease.reset();
   healed.metadata.common.process_started_at.reset();
-  Result<job::Job> stored = Store(healed, job);
+  Result<job::Job> stored =
+      Store(healed, job, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), {}}});
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
     return false;
   }
@@ -389,7 +398,6 @@ Result<bool> JobService::ReturnLeasedJob(const job::Job& job, bool expired) {
   spdlog::warn("{} {} ({}): lease of {} {}; back to {}", job::ToString(job.type), job.internal_id,
                job.id, job.lease ? job.lease->owner : "?",
                expired ? "expired" : "released at shutdown", job::ToString(healed.status));
-  ORCH_RETURN_IF_ERROR(queue_.Send(queues_.ProcessingQueue(job.type), JobMessage(job.id), {}));
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include "orch/common/clock.h"
 #include "orch/engine/engine_observer.h"
 #include "orch/engine/handler_registry.h"
+#include "orch/engine/job_committer.h"
 #include "orch/engine/queue_layout.h"
 #include "orch/queue/queue.h"
 #include "orch/store/job_store.h"
@@ -21,43 +22,62 @@ struct JobServiceOptions {
 
 /// What a queue consumer does with the message it handled.
 struct MessageOutcome {
-  bool ack = true;
-  std::chrono::milliseconds nack_delay{0};  // when !ack: visible again after this
+  enum class Action : std::uint8_t {
+    kAck,         // delete it
+    kRetryAfter,  // make it visible again after nack_delay
+    kSettled,     // nothing: the job change that handled it also acknowledged it
+  };
+  Action action = Action::kAck;
+  std::chrono::milliseconds nack_delay{0};
 
-  static MessageOutcome Ack() { return {true, std::chrono::milliseconds(0)}; }
-  static MessageOutcome RetryAfter(std::chrono::milliseconds delay) { return {false, delay}; }
+  static MessageOutcome Ack() { return {Action::kAck, std::chrono::milliseconds(0)}; }
+  static MessageOutcome RetryAfter(std::chrono::milliseconds delay) {
+    return {Action::kRetryAfter, delay};
+  }
+  static MessageOutcome Settled() { return {Action::kSettled, std::chrono::milliseconds(0)}; }
 };
 
 /// The job lifecycle: creates jobs, processes and verifies them through their handlers, and
 /// applies every status change as a compare-and-set in the store (docs/job-lifecycle.md).
 ///
-/// Crash safety: each step first stores the job's new state, then sends the message for the
-/// next step, and only then lets the consumer ack the message it is handling. A process killed
-/// anywhere leaves either its message to be delivered again, or a lease that expires, or a job
-/// whose follow-up message is missing, which the sweeper (RequeueStalledJobs) re-enqueues.
-/// Duplicates are harmless: the status gate and the lease compare-and-set let exactly one
-/// worker act on a job.
+/// Crash safety: every step stores the job's new state together with the message for the next
+/// step and the acknowledgement of the message it handled (JobCommitter: one transaction where
+/// the store and the queue share a database). Claiming a job for processing settles its
+/// message; from then on its lease carries it. A process killed anywhere leaves either its
+/// message to be delivered again, or a lease that expires and is healed, or (with separate
+/// store and queue) a job whose follow-up message is missing, which the sweeper
+/// (RequeueStalledJobs) re-enqueues. Duplicates are harmless: the status gate and the
+/// compare-and-set let exactly one worker act on a job.
 ///
 /// Thread-safe; collaborators must outlive it.
 class JobService {
  public:
-  JobService(store::JobStore& store, queue::Queue& queue, alert::Alerter& alerter,
-             const HandlerRegistry& handlers, const QueueLayout& queues, const Clock& clock,
-             EngineObserver& observer, JobServiceOptions options);
+  JobService(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
+             alert::Alerter& alerter, const HandlerRegistry& handlers, const QueueLayout& queues,
+             const Clock& clock, EngineObserver& observer, JobServiceOptions options);
 
   /// Creates the job of `type` for `internal_id` unless it exists, and enqueues it for
   /// processing. Returns the job and whether this call created it.
   Result<store::InsertOutcome> CreateJob(job::JobType type, std::uint64_t internal_id);
 
+  /// CreateJob for several blocks at once (one commit where the backends allow it). Outcomes
+  /// are in the order of `internal_ids`.
+  Result<std::vector<store::InsertOutcome>> CreateJobs(
+      job::JobType type, const std::vector<std::uint64_t>& internal_ids);
+
   /// Handles a processing message: claims the job with a lease, runs its handler, stores the
   /// outcome and enqueues verification (or a retry, or nothing when it failed).
-  Result<MessageOutcome> ProcessJob(std::string_view id);
+  /// `delivery` is the message being handled, acknowledged with the claim (Settled) when given.
+  Result<MessageOutcome> ProcessJob(std::string_view id,
+                                    const std::optional<DeliveredMessage>& delivery = {});
 
   /// Handles a verification message.
-  Result<MessageOutcome> VerifyJob(std::string_view id);
+  Result<MessageOutcome> VerifyJob(std::string_view id,
+                                   const std::optional<DeliveredMessage>& delivery = {});
 
   /// Handles a dead-lettered message: the job fails (unless Completed or already Failed).
-  Result<MessageOutcome> HandleDeadLetter(std::string_view id);
+  Result<MessageOutcome> HandleDeadLetter(std::string_view id,
+                                          const std::optional<DeliveredMessage>& delivery = {});
 
   /// Operator: Failed -> PendingRetry with a fresh retry budget, enqueued. Errors: kNotFound,
   /// kFailedPrecondition (not Failed).
@@ -86,13 +106,17 @@ class JobService {
  private:
   // Puts a LockedForProcessing job back to its previous status and re-enqueues it.
   Result<bool> ReturnLeasedJob(const job::Job& job, bool expired);
-  Result<MessageOutcome> FailJob(job::Job job, std::string reason, FailureClass failure);
-  Result<job::Job> Store(const job::Job& updated, const job::Job& before);
+  Result<void> FailJob(job::Job job, std::string reason, FailureClass failure,
+                       const std::optional<DeliveredMessage>& delivery);
+  Result<job::Job> Store(const job::Job& updated, const job::Job& before,
+                         const std::vector<OutgoingMessage>& messages = {},
+                         const std::optional<DeliveredMessage>& settles = std::nullopt);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
   std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;
 
   store::JobStore& store_;
   queue::Queue& queue_;
+  JobCommitter& committer_;
   alert::Alerter& alerter_;
   const HandlerRegistry& handlers_;
   const QueueLayout& queues_;

@@ -43,16 +43,23 @@ Result<int> PipelineTriggers::RunSnos() {
   for (const job::Job& job : existing) {
     have.insert(job.internal_id);
   }
-  int created = 0;
-  for (std::uint64_t block = first;
-       block <= last && created < static_cast<int>(options_.max_jobs_per_run); ++block) {
-    if (have.contains(block)) {
-      continue;
+  std::vector<std::uint64_t> missing;
+  for (std::uint64_t block = first; block <= last && missing.size() < options_.max_jobs_per_run;
+       ++block) {
+    if (!have.contains(block)) {
+      missing.push_back(block);
     }
-    ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(JobType::kSnosRun, block));
-    created += outcome.inserted ? 1 : 0;
   }
-  return created;
+  return CreateAll(JobType::kSnosRun, missing);
+}
+
+Result<int> PipelineTriggers::CreateAll(JobType type, const std::vector<std::uint64_t>& blocks) {
+  if (blocks.empty()) {
+    return 0;
+  }
+  ORCH_ASSIGN_OR_RETURN(auto outcomes, jobs_.CreateJobs(type, blocks));
+  return static_cast<int>(std::count_if(outcomes.begin(), outcomes.end(),
+                                        [](const auto& outcome) { return outcome.inserted; }));
 }
 
 Result<int> PipelineTriggers::RunSuccessor(JobType type) {
@@ -67,15 +74,14 @@ Result<int> PipelineTriggers::RunSuccessor(JobType type) {
   ORCH_ASSIGN_OR_RETURN(
       auto ready, store_.JobsWithoutSuccessor(*predecessor, JobStatus::kCompleted, type, first,
                                               options_.max_jobs_per_run, std::nullopt));
-  int created = 0;
+  std::vector<std::uint64_t> blocks;
   for (const job::Job& job : ready) {
     if (options_.max_block && job.internal_id > *options_.max_block) {
       break;
     }
-    ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(type, job.internal_id));
-    created += outcome.inserted ? 1 : 0;
+    blocks.push_back(job.internal_id);
   }
-  return created;
+  return CreateAll(type, blocks);
 }
 
 Result<int> PipelineTriggers::RunStateTransition() {

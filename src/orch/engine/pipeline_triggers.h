@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "orch/engine/chain_head.h"
 #include "orch/engine/job_service.h"
@@ -54,6 +55,9 @@ class PipelineTriggers {
   Result<std::uint64_t> FirstUnsettledBlock();
 
  private:
+  // Creates the jobs of `type` for `blocks` in one batch; returns how many were new.
+  Result<int> CreateAll(job::JobType type, const std::vector<std::uint64_t>& blocks);
+
   store::JobStore& store_;
   JobService& jobs_;
   ChainHead& chain_;

@@ -69,16 +69,16 @@ void WorkerPool::Consume(const Consumer& consumer, const std::stop_token& stop) 
         continue;
       }
       ++busy_;
-      Result<MessageOutcome> outcome = consumer.handle(message.body);
+      Result<MessageOutcome> outcome = consumer.handle(message);
       --busy_;
       Result<void> settled = Ok();
       if (!outcome.ok()) {
         spdlog::warn("queue {}: message {} failed (delivery {}): {}", consumer.queue, message.id,
                      message.receive_count, outcome.error().ToString());
         settled = queue_.Nack(consumer.queue, message.receipt, error_retry_delay_);
-      } else if (outcome->ack) {
+      } else if (outcome->action == MessageOutcome::Action::kAck) {
         settled = queue_.Ack(consumer.queue, message.receipt);
-      } else {
+      } else if (outcome->action == MessageOutcome::Action::kRetryAfter) {
         settled = queue_.Nack(consumer.queue, message.receipt, outcome->nack_delay);
       }
       if (!settled.ok()) {

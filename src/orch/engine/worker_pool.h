@@ -13,14 +13,15 @@
 namespace orch::engine {
 
 /// Consumes queues on fixed threads: `concurrency` consumers per queue, each taking one message
-/// at a time, handing it to its handler and acking or nacking as the handler says. Consumers
+/// at a time, handing it to its handler and acking or nacking as the handler says (or leaving
+/// it alone when the handler settled it itself). Consumers
 /// wait in Queue::Receive, so they wake as soon as a message is visible. A handler error is
 /// logged and the message retried after `error_retry_delay`.
 /// Start once; Stop (or the destructor) lets every consumer finish its current message.
 /// Thread-safe.
 class WorkerPool {
  public:
-  using MessageHandler = std::function<Result<MessageOutcome>(const std::string& body)>;
+  using MessageHandler = std::function<Result<MessageOutcome>(const queue::Message& message)>;
 
   struct Consumer {
     std::string queue;

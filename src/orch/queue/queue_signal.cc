@@ -2,32 +2,35 @@
 
 namespace orch::queue {
 
+QueueSignal::Channel& QueueSignal::ChannelOf(std::string_view queue) {
+  auto it = channels_.find(queue);
+  if (it == channels_.end()) {
+    it = channels_.emplace(std::string(queue), std::make_unique<Channel>()).first;
+  }
+  return *it->second;
+}
+
 std::uint64_t QueueSignal::Sequence(std::string_view queue) {
   std::lock_guard lock(mutex_);
-  const auto it = sequences_.find(queue);
-  return it == sequences_.end() ? 0 : it->second;
+  return ChannelOf(queue).sequence;
 }
 
 void QueueSignal::Notify(std::string_view queue) {
+  Channel* channel = nullptr;
   {
     std::lock_guard lock(mutex_);
-    const auto it = sequences_.find(queue);
-    if (it == sequences_.end()) {
-      sequences_.emplace(std::string(queue), 1);
-    } else {
-      ++it->second;
-    }
+    channel = &ChannelOf(queue);
+    ++channel->sequence;
   }
-  changed_.notify_all();
+  // Channels are never removed, so the pointer stays valid outside the lock.
+  channel->changed.notify_one();
 }
 
 bool QueueSignal::WaitFor(std::string_view queue, std::uint64_t seen,
                           std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] {
-    const auto it = sequences_.find(queue);
-    return (it == sequences_.end() ? 0 : it->second) != seen;
-  });
+  Channel& channel = ChannelOf(queue);
+  return channel.changed.wait_for(lock, timeout, [&] { return channel.sequence != seen; });
 }
 
 }  // namespace orch::queue

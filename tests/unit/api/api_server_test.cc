@@ -94,8 +94,9 @@ class ApiServerTest : public ::testing::Test {
     for (JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
       handlers_.Register(std::make_unique<FakeHandler>(type));
     }
-    jobs_ = std::make_unique<engine::JobService>(*store_, *queue_, alerter_, handlers_, *layout_,
-                                                 clock_, observer_,
+    committer_ = std::make_unique<engine::StoreThenQueueCommitter>(*store_, *queue_);
+    jobs_ = std::make_unique<engine::JobService>(*store_, *queue_, *committer_, alerter_, handlers_,
+                                                 *layout_, clock_, observer_,
                                                  engine::JobServiceOptions{.instance_id = "t"});
     reporter_ = std::make_unique<StatusReporter>(*store_, chain_, clock_, engine::Layer::kL2);
     deps_ = std::make_unique<ApiServer::Dependencies>(
@@ -172,6 +173,7 @@ class ApiServerTest : public ::testing::Test {
   engine::HandlerRegistry handlers_;
   alert::RecordingAlerter alerter_;
   engine::NullEngineObserver observer_;
+  std::unique_ptr<engine::StoreThenQueueCommitter> committer_;
   std::unique_ptr<engine::JobService> jobs_;
   FakeChainHead chain_;
   std::unique_ptr<StatusReporter> reporter_;

@@ -13,6 +13,7 @@
 
 #include "orch/engine/job_service.h"
 #include "orch/engine/pipeline_triggers.h"
+#include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
 
@@ -46,6 +47,7 @@ class EngineHarness : public ::testing::Test {
   void OpenFreshDatabase() {
     triggers_.reset();
     service_.reset();
+    committer_.reset();
     queue_.reset();
     store_.reset();
     database_.reset();
@@ -57,8 +59,9 @@ class EngineHarness : public ::testing::Test {
     for (const queue::QueueConfig& config : layout_->Configs()) {
       ASSERT_TRUE(queue_->CreateQueue(config).ok());
     }
+    committer_ = std::make_unique<engine::SqlJobCommitter>(database_->database(), *store_, *queue_);
     service_ = std::make_unique<engine::JobService>(
-        *store_, *queue_, alerter_, registry_, *layout_, clock_, observer_,
+        *store_, *queue_, *committer_, alerter_, registry_, *layout_, clock_, observer_,
         engine::JobServiceOptions{.instance_id = "test-instance"});
     triggers_ = std::make_unique<engine::PipelineTriggers>(*store_, *service_, chain_,
                                                            engine::Layer::kL2, pipeline_);
@@ -75,24 +78,32 @@ class EngineHarness : public ::testing::Test {
       return std::nullopt;
     }
     const queue::Message& message = messages->front();
+    const engine::DeliveredMessage delivery{queue_name, message.receipt};
+    const std::string id = *engine::ParseJobMessage(message.body);
     Result<engine::MessageOutcome> outcome = Error::Internal("unreachable");
     if (queue_name == layout_->DeadLetterQueue()) {
-      outcome = service_->HandleDeadLetter(*engine::ParseJobMessage(message.body));
+      outcome = service_->HandleDeadLetter(id, delivery);
     } else if (queue_name.find("verification") != std::string::npos) {
-      outcome = service_->VerifyJob(*engine::ParseJobMessage(message.body));
+      outcome = service_->VerifyJob(id, delivery);
     } else {
-      outcome = service_->ProcessJob(*engine::ParseJobMessage(message.body));
+      outcome = service_->ProcessJob(id, delivery);
     }
     EXPECT_TRUE(outcome.ok()) << outcome.error().ToString();
     if (!outcome.ok()) {
       return std::nullopt;
     }
-    if (outcome->ack) {
+    using Action = engine::MessageOutcome::Action;
+    if (outcome->action == Action::kAck) {
       EXPECT_TRUE(queue_->Ack(queue_name, message.receipt).ok());
-    } else {
+    } else if (outcome->action == Action::kRetryAfter) {
       EXPECT_TRUE(queue_->Nack(queue_name, message.receipt, outcome->nack_delay).ok());
     }
     return *outcome;
+  }
+
+  // Whether a delivery was handled for good (acked or settled), not handed back for a retry.
+  static bool Handled(const std::optional<engine::MessageOutcome>& outcome) {
+    return outcome.has_value() && outcome->action != engine::MessageOutcome::Action::kRetryAfter;
   }
 
   std::optional<engine::MessageOutcome> Process(job::JobType type) {
@@ -136,8 +147,9 @@ class EngineHarness : public ::testing::Test {
   FakeClock clock_;
   queue::QueueSignal signal_;
   std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<store::JobStore> store_;
-  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<store::SqlJobStore> store_;
+  std::unique_ptr<queue::SqlQueue> queue_;
+  std::unique_ptr<engine::SqlJobCommitter> committer_;
   std::unique_ptr<engine::QueueLayout> layout_;
   engine::HandlerRegistry registry_;
   std::map<job::JobType, FakeJobHandler*> handlers_by_type_;

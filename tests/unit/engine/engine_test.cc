@@ -9,6 +9,7 @@
 #include "tests/fakes/fake_job_handler.h"
 #include "tests/fakes/recording_alerter.h"
 
+#include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
 
@@ -75,6 +76,7 @@ class EngineTest : public ::testing::Test {
     ORCH_OPEN_TEST_DATABASE(database_, SqliteBackend());
     store_ = std::make_unique<store::SqlJobStore>(database_->database(), clock_);
     queue_ = std::make_unique<queue::SqlQueue>(database_->database(), clock_, signal_);
+    committer_ = std::make_unique<engine::SqlJobCommitter>(database_->database(), *store_, *queue_);
     layout_ =
         std::make_unique<engine::QueueLayout>(*engine::QueueLayout::Create(engine::Layer::kL2, {}));
     for (const queue::QueueConfig& config : layout_->Configs()) {
@@ -94,7 +96,7 @@ class EngineTest : public ::testing::Test {
       registry_.Register(std::move(handler));
     }
     return std::make_unique<engine::Engine>(
-        *store_, *queue_, alerter_, registry_, *layout_, chain_, clock_, observer_,
+        *store_, *queue_, *committer_, alerter_, registry_, *layout_, chain_, clock_, observer_,
         engine::EngineOptions{.instance_id = "engine-test",
                               .trigger_interval = seconds(10),
                               .pipeline = {.min_block = 1, .snos_job_buffer_size = 10}});
@@ -108,8 +110,9 @@ class EngineTest : public ::testing::Test {
   SystemClock clock_;
   queue::QueueSignal signal_;
   std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<store::JobStore> store_;
-  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<store::SqlJobStore> store_;
+  std::unique_ptr<queue::SqlQueue> queue_;
+  std::unique_ptr<engine::SqlJobCommitter> committer_;
   std::unique_ptr<engine::QueueLayout> layout_;
   engine::HandlerRegistry registry_;
   alert::RecordingAlerter alerter_;

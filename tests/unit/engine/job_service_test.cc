@@ -24,7 +24,7 @@ TEST_F(JobServiceTest, HappyPathGoesFromCreatedToCompleted) {
   EXPECT_EQ(created.metadata.common.orchestrator_version, "0.1.0");
   EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kSnosRun)), 1u);
 
-  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
   job::Job processed = Reload(created);
   EXPECT_EQ(processed.status, JobStatus::kPendingVerification);
   EXPECT_EQ(processed.external_id, job::ExternalId(std::string("task-7")));
@@ -37,7 +37,7 @@ TEST_F(JobServiceTest, HappyPathGoesFromCreatedToCompleted) {
   // Verification waits for the handler's polling delay.
   EXPECT_FALSE(Verify(JobType::kSnosRun).has_value());
   clock_.Advance(seconds(30));
-  ASSERT_TRUE(Verify(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Verify(JobType::kSnosRun)));
   const job::Job done = Reload(created);
   EXPECT_EQ(done.status, JobStatus::kCompleted);
   EXPECT_EQ(done.metadata.common.verification_attempt_no, 1u);
@@ -62,8 +62,8 @@ TEST_F(JobServiceTest, TransientErrorsRetryWithExponentialBackoffThenFail) {
   for (std::size_t attempt = 0; attempt < expected_delays.size(); ++attempt) {
     auto outcome = Process(JobType::kProofCreation);
     ASSERT_TRUE(outcome.has_value()) << "attempt " << attempt;
-    EXPECT_FALSE(outcome->ack);
-    EXPECT_EQ(outcome->nack_delay, expected_delays[attempt]);
+    EXPECT_EQ(outcome->action, engine::MessageOutcome::Action::kSettled)
+        << "the retry is a new delayed message, sent with the failure";
     const job::Job after = Reload(created);
     EXPECT_EQ(after.status, JobStatus::kCreated) << "back where processing started";
     EXPECT_FALSE(after.lease.has_value());
@@ -73,7 +73,7 @@ TEST_F(JobServiceTest, TransientErrorsRetryWithExponentialBackoffThenFail) {
     clock_.Advance(expected_delays[attempt]);
   }
   // The fourth transient failure exhausts retry_max_attempts: the job fails, with one alert.
-  ASSERT_TRUE(Process(JobType::kProofCreation)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kProofCreation)));
   const job::Job failed = Reload(created);
   EXPECT_EQ(failed.status, JobStatus::kFailed);
   EXPECT_EQ(failed.metadata.common.previous_failure_reasons.size(), 3u);
@@ -85,7 +85,7 @@ TEST_F(JobServiceTest, TransientErrorsRetryWithExponentialBackoffThenFail) {
 TEST_F(JobServiceTest, PermanentErrorFailsAtOnceWithOneAlert) {
   const job::Job created = Create(JobType::kSnosRun, 4);
   Handler(JobType::kSnosRun).ScriptProcess(4, Error::InvalidArgument("corrupt PIE"));
-  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
   const job::Job failed = Reload(created);
   EXPECT_EQ(failed.status, JobStatus::kFailed);
   EXPECT_NE(failed.metadata.common.failure_reason->find("corrupt PIE"), std::string::npos);
@@ -98,15 +98,15 @@ TEST_F(JobServiceTest, RejectedVerificationReprocessesThenFails) {
   const job::Job created = Create(JobType::kStateTransition, 5);
   Handler(JobType::kStateTransition).ScriptVerify(5, engine::Verification::Rejected("reverted"));
   Handler(JobType::kStateTransition).ScriptVerify(5, engine::Verification::Rejected("again"));
-  ASSERT_TRUE(Process(JobType::kStateTransition)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kStateTransition)));
   clock_.Advance(seconds(30));
-  ASSERT_TRUE(Verify(JobType::kStateTransition)->ack);
+  ASSERT_TRUE(Handled(Verify(JobType::kStateTransition)));
   EXPECT_EQ(Reload(created).status, JobStatus::kVerificationFailed);
   // Re-processed at once (process attempt 2 of max 2).
-  ASSERT_TRUE(Process(JobType::kStateTransition)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kStateTransition)));
   EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
   clock_.Advance(seconds(30));
-  ASSERT_TRUE(Verify(JobType::kStateTransition)->ack);
+  ASSERT_TRUE(Handled(Verify(JobType::kStateTransition)));
   const job::Job failed = Reload(created);
   EXPECT_EQ(failed.status, JobStatus::kFailed);
   EXPECT_NE(failed.metadata.common.failure_reason->find("Max process attempts reached: 2"),
@@ -120,7 +120,7 @@ TEST_F(JobServiceTest, PendingVerificationTimesOutAfterMaxAttempts) {
   for (int i = 0; i < 3; ++i) {
     Handler(JobType::kProofCreation).ScriptVerify(6, engine::Verification::Pending());
   }
-  ASSERT_TRUE(Process(JobType::kProofCreation)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kProofCreation)));
   for (int poll = 1; poll <= 3; ++poll) {
     clock_.Advance(seconds(30));
     ASSERT_TRUE(Verify(JobType::kProofCreation).has_value()) << "poll " << poll;
@@ -135,7 +135,7 @@ TEST_F(JobServiceTest, PendingVerificationTimesOutAfterMaxAttempts) {
 
   // An operator asks again: the budget starts afresh and the job completes.
   ASSERT_TRUE(service_->QueueForVerification(created.id, /*immediately=*/true).ok());
-  ASSERT_TRUE(Verify(JobType::kProofCreation)->ack);
+  ASSERT_TRUE(Handled(Verify(JobType::kProofCreation)));
   EXPECT_EQ(Reload(created).status, JobStatus::kCompleted);
 }
 
@@ -151,8 +151,8 @@ TEST_F(JobServiceTest, DeadLetteredJobFailsButACompletedOneStays) {
   stuck_now.status = JobStatus::kPendingVerification;  // as if its verification kept failing
   ASSERT_TRUE(store_->UpdateJob(stuck_now, stuck_now.version).ok());
 
-  ASSERT_TRUE(service_->HandleDeadLetter(stuck.id)->ack);
-  ASSERT_TRUE(service_->HandleDeadLetter(done.id)->ack);
+  ASSERT_TRUE(Handled(*service_->HandleDeadLetter(stuck.id)));
+  ASSERT_TRUE(Handled(*service_->HandleDeadLetter(done.id)));
   EXPECT_EQ(Reload(stuck).status, JobStatus::kFailed);
   EXPECT_NE(Reload(stuck).metadata.common.failure_reason->find("DLQ"), std::string::npos);
   EXPECT_EQ(Reload(done).status, JobStatus::kCompleted);
@@ -173,7 +173,7 @@ TEST_F(JobServiceTest, ManualRetryOnlyFromFailed) {
   ASSERT_TRUE(retried.ok()) << retried.error().ToString();
   EXPECT_EQ(retried->status, JobStatus::kPendingRetry);
   EXPECT_EQ(retried->metadata.common.process_attempt_no, 0u);
-  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
   EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
 
   auto unknown = service_->RetryJob("00000000-0000-4000-8000-000000000000");
@@ -190,7 +190,7 @@ TEST_F(JobServiceTest, ExpiredLeaseIsHealedBackToItsPreviousStatus) {
   ASSERT_TRUE(store_->UpdateJob(claimed, created.version).ok());
 
   // While the lease lives, a duplicate message does nothing.
-  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
   EXPECT_EQ(Handler(JobType::kSnosRun).ProcessCalls(11), 0);
   EXPECT_EQ(Reload(created).status, JobStatus::kLockedForProcessing);
 
@@ -201,7 +201,7 @@ TEST_F(JobServiceTest, ExpiredLeaseIsHealedBackToItsPreviousStatus) {
   EXPECT_EQ(Reload(created).status, JobStatus::kCreated);
   EXPECT_FALSE(*service_->HealExpiredLease(expired->front())) << "a second healer loses";
 
-  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
   EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
   EXPECT_EQ(Handler(JobType::kSnosRun).ProcessCalls(11), 1);
 }
@@ -216,7 +216,7 @@ TEST_F(JobServiceTest, JobsWhoseMessageWasLostAreRequeued) {
   EXPECT_EQ(*service_->RequeueStalledJobs(seconds(60)), 0) << "not stale yet";
   clock_.Advance(TestLimits().retry_cap + seconds(61));
   EXPECT_EQ(*service_->RequeueStalledJobs(seconds(60)), 1);
-  ASSERT_TRUE(Process(JobType::kSnosRun)->ack);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
   EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
 }
 
@@ -225,7 +225,7 @@ TEST_F(JobServiceTest, MalformedAndUnknownMessagesAreDropped) {
   EXPECT_FALSE(engine::ParseJobMessage(R"({"id": "nope"})").ok());
   auto unknown = service_->ProcessJob("00000000-0000-4000-8000-000000000000");
   ASSERT_TRUE(unknown.ok());
-  EXPECT_TRUE(unknown->ack);
+  EXPECT_EQ(unknown->action, engine::MessageOutcome::Action::kAck);
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ class MetricsEngineObserverTest : public EngineHarness {};
 TEST_F(MetricsEngineObserverTest, LifecycleEventsBecomeMetrics) {
   metrics::MetricsRegistry registry;
   engine::MetricsEngineObserver metrics_observer(registry);
-  engine::JobService service(*store_, *queue_, alerter_, registry_, *layout_, clock_,
+  engine::JobService service(*store_, *queue_, *committer_, alerter_, registry_, *layout_, clock_,
                              metrics_observer, {.instance_id = "metrics"});
   Handler(JobType::kSnosRun).ScriptProcess(1, Error::Unavailable("node behind"));
   Handler(JobType::kSnosRun).ScriptProcess(2, Error::InvalidArgument("corrupt"));
@@ -33,12 +33,15 @@ TEST_F(MetricsEngineObserverTest, LifecycleEventsBecomeMetrics) {
           break;
         }
         const std::string id = *engine::ParseJobMessage(messages->front().body);
-        auto outcome = name.find("verification") == std::string::npos ? service.ProcessJob(id)
-                                                                      : service.VerifyJob(id);
+        const engine::DeliveredMessage delivery{name, messages->front().receipt};
+        auto outcome = name.find("verification") == std::string::npos
+                           ? service.ProcessJob(id, delivery)
+                           : service.VerifyJob(id, delivery);
         ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
-        if (outcome->ack) {
+        using Action = engine::MessageOutcome::Action;
+        if (outcome->action == Action::kAck) {
           ASSERT_TRUE(queue_->Ack(name, messages->front().receipt).ok());
-        } else {
+        } else if (outcome->action == Action::kRetryAfter) {
           ASSERT_TRUE(queue_->Nack(name, messages->front().receipt, outcome->nack_delay).ok());
         }
       }

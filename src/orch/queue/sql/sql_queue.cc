@@ -115,32 +115,45 @@ Result<QueueConfig> SqlQueue::Config(std::string_view queue) {
 
 Result<std::string> SqlQueue::Send(std::string_view queue, std::string_view body,
                                    std::chrono::milliseconds delay) {
-  ORCH_RETURN_IF_ERROR(Config(queue));
-  const TimePoint now = clock_.Now();
+  ORCH_RETURN_IF_ERROR(RequireQueue(queue));
   std::string id;
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
       SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
-        ParamList params(database_);
-        const std::string insert = fmt::format(
-            "INSERT INTO queue_messages (queue, body, visible_at, receive_count, sent_at) "
-            "VALUES ({}, {}, {}, 0, {}) RETURNING id",
-            params.Add(std::string(queue)), params.Add(std::string(body)),
-            params.Add(ToUnixMillis(now + std::max(delay, std::chrono::milliseconds::zero()))),
-            params.Add(ToUnixMillis(now)));
-        ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(insert, params.values()));
-        ORCH_ASSIGN_OR_RETURN(id, sql::ColumnText(rows.at(0), 0, "id"));
-        if (database_.dialect() == sql::Dialect::kPostgres) {
-          ParamList notify(database_);
-          ORCH_RETURN_IF_ERROR(session.Query(
-              fmt::format("SELECT pg_notify({}, {})", notify.Add(std::string(kQueueNotifyChannel)),
-                          notify.Add(std::string(queue))),
-              notify.values()));
-        }
+        ORCH_ASSIGN_OR_RETURN(id, SendIn(session, queue, body, delay));
         return Ok();
       }));
-  signal_.Notify(queue);
+  NotifySent(queue);
   return id;
 }
+
+Result<void> SqlQueue::RequireQueue(std::string_view queue) {
+  ORCH_RETURN_IF_ERROR(Config(queue));
+  return Ok();
+}
+
+Result<std::string> SqlQueue::SendIn(SqlSession& session, std::string_view queue,
+                                     std::string_view body, std::chrono::milliseconds delay) {
+  const TimePoint now = clock_.Now();
+  ParamList params(database_);
+  const std::string insert = fmt::format(
+      "INSERT INTO queue_messages (queue, body, visible_at, receive_count, sent_at) "
+      "VALUES ({}, {}, {}, 0, {}) RETURNING id",
+      params.Add(std::string(queue)), params.Add(std::string(body)),
+      params.Add(ToUnixMillis(now + std::max(delay, std::chrono::milliseconds::zero()))),
+      params.Add(ToUnixMillis(now)));
+  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(insert, params.values()));
+  ORCH_ASSIGN_OR_RETURN(std::string id, sql::ColumnText(rows.at(0), 0, "id"));
+  if (database_.dialect() == sql::Dialect::kPostgres) {
+    ParamList notify(database_);
+    ORCH_RETURN_IF_ERROR(session.Query(
+        fmt::format("SELECT pg_notify({}, {})", notify.Add(std::string(kQueueNotifyChannel)),
+                    notify.Add(std::string(queue))),
+        notify.values()));
+  }
+  return id;
+}
+
+void SqlQueue::NotifySent(std::string_view queue) { signal_.Notify(queue); }
 
 Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
                                                std::uint32_t max_messages) {
@@ -266,17 +279,20 @@ Result<std::vector<Message>> SqlQueue::Receive(std::string_view queue, std::uint
 }
 
 Result<void> SqlQueue::Ack(std::string_view queue, std::string_view receipt) {
+  return database_.InTransaction(SqlDatabase::Access::kWrite, [&](SqlSession& session) {
+    return AckIn(session, queue, receipt);
+  });
+}
+
+Result<void> SqlQueue::AckIn(SqlSession& session, std::string_view queue,
+                             std::string_view receipt) {
   ORCH_ASSIGN_OR_RETURN(const ParsedReceipt parsed, ParseReceipt(receipt));
-  return database_.InTransaction(
-      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
-        ParamList params(database_);
-        const std::string remove = fmt::format(
-            "DELETE FROM queue_messages WHERE id = {} AND queue = {} AND receive_count = {}",
-            params.Add(parsed.id), params.Add(std::string(queue)),
-            params.Add(parsed.receive_count));
-        ORCH_RETURN_IF_ERROR(session.Execute(remove, params.values()));
-        return Ok();
-      });
+  ParamList params(database_);
+  const std::string remove = fmt::format(
+      "DELETE FROM queue_messages WHERE id = {} AND queue = {} AND receive_count = {}",
+      params.Add(parsed.id), params.Add(std::string(queue)), params.Add(parsed.receive_count));
+  ORCH_RETURN_IF_ERROR(session.Execute(remove, params.values()));
+  return Ok();
 }
 
 Result<void> SqlQueue::Nack(std::string_view queue, std::string_view receipt,

@@ -40,6 +40,16 @@ class SqlQueue final : public Queue {
                     std::chrono::milliseconds delay) override;
   Result<std::uint64_t> ApproximateNumberOfMessages(std::string_view queue) override;
 
+  /// Sending and acking inside a caller's transaction, so that a job change and the messages
+  /// it causes commit together (engine/sql_job_committer.h). RequireQueue before the
+  /// transaction (it may read the queue's configuration); NotifySent after the commit for
+  /// every queue sent to, so that this process's receivers wake at once.
+  Result<void> RequireQueue(std::string_view queue);
+  Result<std::string> SendIn(sql::SqlSession& session, std::string_view queue,
+                             std::string_view body, std::chrono::milliseconds delay);
+  Result<void> AckIn(sql::SqlSession& session, std::string_view queue, std::string_view receipt);
+  void NotifySent(std::string_view queue);
+
  private:
   struct Attempt {
     std::vector<Message> messages;

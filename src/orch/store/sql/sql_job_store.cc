@@ -115,43 +115,49 @@ Result<std::vector<job::Job>> SqlJobStore::Select(const std::string& sql,
 }
 
 Result<InsertOutcome> SqlJobStore::InsertIfAbsent(const job::Job& job) {
-  ORCH_RETURN_IF_ERROR(CheckInternalId(job.internal_id));
   InsertOutcome outcome;
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
       SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
-        ParamList params(database_);
-        const std::string insert = fmt::format(
-            "INSERT INTO jobs (id, job_type, internal_id, status, external_id, metadata, version, "
-            "orchestrator_version, lease_owner, lease_expires_at, lease_previous_status, "
-            "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-            "ON CONFLICT (job_type, internal_id) DO NOTHING",
-            params.Add(job.id), params.Add(std::string(ToString(job.type))),
-            params.Add(static_cast<std::int64_t>(job.internal_id)),
-            params.Add(std::string(ToString(job.status))),
-            params.Add(job::ExternalIdToJson(job.external_id).dump()),
-            params.Add(job::ToJson(job.metadata).dump()), params.Add(job.version),
-            params.Add(job.metadata.common.orchestrator_version),
-            params.Add(job.lease ? sql::SqlValue(job.lease->owner) : sql::SqlValue(nullptr)),
-            params.Add(job.lease ? sql::SqlValue(ToUnixMillis(job.lease->expires_at))
-                                 : sql::SqlValue(nullptr)),
-            params.Add(job.lease ? sql::SqlValue(std::string(ToString(job.lease->previous_status)))
-                                 : sql::SqlValue(nullptr)),
-            params.Add(ToUnixMillis(job.created_at)), params.Add(ToUnixMillis(job.updated_at)));
-        ORCH_ASSIGN_OR_RETURN(std::int64_t inserted, session.Execute(insert, params.values()));
-        outcome.inserted = inserted == 1;
-        ParamList select_params(database_);
-        const std::string select =
-            fmt::format("SELECT {} FROM jobs WHERE job_type = {} AND internal_id = {}", kColumns,
-                        select_params.Add(std::string(ToString(job.type))),
-                        select_params.Add(static_cast<std::int64_t>(job.internal_id)));
-        ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, select_params.values()));
-        if (rows.size() != 1) {
-          return Error::Internal("job {} {} vanished right after its insert", ToString(job.type),
-                                 job.internal_id);
-        }
-        ORCH_ASSIGN_OR_RETURN(outcome.job, JobFromRow(rows[0]));
+        ORCH_ASSIGN_OR_RETURN(outcome, InsertIfAbsentIn(session, job));
         return Ok();
       }));
+  return outcome;
+}
+
+Result<InsertOutcome> SqlJobStore::InsertIfAbsentIn(SqlSession& session, const job::Job& job) {
+  ORCH_RETURN_IF_ERROR(CheckInternalId(job.internal_id));
+  InsertOutcome outcome;
+  ParamList params(database_);
+  const std::string insert = fmt::format(
+      "INSERT INTO jobs (id, job_type, internal_id, status, external_id, metadata, version, "
+      "orchestrator_version, lease_owner, lease_expires_at, lease_previous_status, "
+      "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+      "ON CONFLICT (job_type, internal_id) DO NOTHING",
+      params.Add(job.id), params.Add(std::string(ToString(job.type))),
+      params.Add(static_cast<std::int64_t>(job.internal_id)),
+      params.Add(std::string(ToString(job.status))),
+      params.Add(job::ExternalIdToJson(job.external_id).dump()),
+      params.Add(job::ToJson(job.metadata).dump()), params.Add(job.version),
+      params.Add(job.metadata.common.orchestrator_version),
+      params.Add(job.lease ? sql::SqlValue(job.lease->owner) : sql::SqlValue(nullptr)),
+      params.Add(job.lease ? sql::SqlValue(ToUnixMillis(job.lease->expires_at))
+                           : sql::SqlValue(nullptr)),
+      params.Add(job.lease ? sql::SqlValue(std::string(ToString(job.lease->previous_status)))
+                           : sql::SqlValue(nullptr)),
+      params.Add(ToUnixMillis(job.created_at)), params.Add(ToUnixMillis(job.updated_at)));
+  ORCH_ASSIGN_OR_RETURN(std::int64_t inserted, session.Execute(insert, params.values()));
+  outcome.inserted = inserted == 1;
+  ParamList select_params(database_);
+  const std::string select =
+      fmt::format("SELECT {} FROM jobs WHERE job_type = {} AND internal_id = {}", kColumns,
+                  select_params.Add(std::string(ToString(job.type))),
+                  select_params.Add(static_cast<std::int64_t>(job.internal_id)));
+  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, select_params.values()));
+  if (rows.size() != 1) {
+    return Error::Internal("job {} {} vanished right after its insert", ToString(job.type),
+                           job.internal_id);
+  }
+  ORCH_ASSIGN_OR_RETURN(outcome.job, JobFromRow(rows[0]));
   return outcome;
 }
 
@@ -180,45 +186,50 @@ Result<std::optional<job::Job>> SqlJobStore::FindJob(job::JobType type, std::uin
 }
 
 Result<job::Job> SqlJobStore::UpdateJob(const job::Job& job, std::int64_t expected_version) {
+  job::Job stored;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
+        ORCH_ASSIGN_OR_RETURN(stored, UpdateJobIn(session, job, expected_version));
+        return Ok();
+      }));
+  return stored;
+}
+
+Result<job::Job> SqlJobStore::UpdateJobIn(SqlSession& session, const job::Job& job,
+                                          std::int64_t expected_version) {
   job::Job stored = job;
   stored.version = expected_version + 1;
   stored.updated_at = clock_.Now();
-  ORCH_RETURN_IF_ERROR(database_.InTransaction(
-      SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
-        ParamList params(database_);
-        const std::string update = fmt::format(
-            "UPDATE jobs SET status = {}, external_id = {}, metadata = {}, version = {}, "
-            "lease_owner = {}, lease_expires_at = {}, lease_previous_status = {}, updated_at = {} "
-            "WHERE id = {} AND version = {}",
-            params.Add(std::string(ToString(stored.status))),
-            params.Add(job::ExternalIdToJson(stored.external_id).dump()),
-            params.Add(job::ToJson(stored.metadata).dump()), params.Add(stored.version),
-            params.Add(stored.lease ? sql::SqlValue(stored.lease->owner) : sql::SqlValue(nullptr)),
-            params.Add(stored.lease ? sql::SqlValue(ToUnixMillis(stored.lease->expires_at))
-                                    : sql::SqlValue(nullptr)),
-            params.Add(stored.lease
-                           ? sql::SqlValue(std::string(ToString(stored.lease->previous_status)))
-                           : sql::SqlValue(nullptr)),
-            params.Add(ToUnixMillis(stored.updated_at)), params.Add(stored.id),
-            params.Add(expected_version));
-        ORCH_ASSIGN_OR_RETURN(std::int64_t changed, session.Execute(update, params.values()));
-        if (changed == 1) {
-          return Ok();
-        }
-        ParamList check_params(database_);
-        ORCH_ASSIGN_OR_RETURN(auto rows,
-                              session.Query(fmt::format("SELECT version FROM jobs WHERE id = {}",
-                                                        check_params.Add(stored.id)),
-                                            check_params.values()));
-        if (rows.empty()) {
-          return Error::NotFound("no job with id {}", stored.id);
-        }
-        ORCH_ASSIGN_OR_RETURN(std::int64_t current, sql::ColumnInt64(rows[0], 0, "version"));
-        return Error::Conflict("job {} is at version {}, not {}: another writer updated it",
-                               stored.id, current, expected_version);
-      }));
-  // The stored created_at is unchanged by the update; keep the caller's copy of it.
-  return stored;
+  ParamList params(database_);
+  const std::string update = fmt::format(
+      "UPDATE jobs SET status = {}, external_id = {}, metadata = {}, version = {}, "
+      "lease_owner = {}, lease_expires_at = {}, lease_previous_status = {}, updated_at = {} "
+      "WHERE id = {} AND version = {}",
+      params.Add(std::string(ToString(stored.status))),
+      params.Add(job::ExternalIdToJson(stored.external_id).dump()),
+      params.Add(job::ToJson(stored.metadata).dump()), params.Add(stored.version),
+      params.Add(stored.lease ? sql::SqlValue(stored.lease->owner) : sql::SqlValue(nullptr)),
+      params.Add(stored.lease ? sql::SqlValue(ToUnixMillis(stored.lease->expires_at))
+                              : sql::SqlValue(nullptr)),
+      params.Add(stored.lease ? sql::SqlValue(std::string(ToString(stored.lease->previous_status)))
+                              : sql::SqlValue(nullptr)),
+      params.Add(ToUnixMillis(stored.updated_at)), params.Add(stored.id),
+      params.Add(expected_version));
+  ORCH_ASSIGN_OR_RETURN(std::int64_t changed, session.Execute(update, params.values()));
+  if (changed == 1) {
+    return stored;  // created_at is unchanged by the update: the caller's copy is right
+  }
+  ParamList check_params(database_);
+  ORCH_ASSIGN_OR_RETURN(auto rows,
+                        session.Query(fmt::format("SELECT version FROM jobs WHERE id = {}",
+                                                  check_params.Add(stored.id)),
+                                      check_params.values()));
+  if (rows.empty()) {
+    return Error::NotFound("no job with id {}", stored.id);
+  }
+  ORCH_ASSIGN_OR_RETURN(std::int64_t current, sql::ColumnInt64(rows[0], 0, "version"));
+  return Error::Conflict("job {} is at version {}, not {}: another writer updated it", stored.id,
+                         current, expected_version);
 }
 
 Result<std::vector<job::Job>> SqlJobStore::ListJobs(const JobFilter& filter) {

@@ -28,6 +28,12 @@ class SqlJobStore final : public JobStore {
   Result<std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t>> CountJobsByTypeAndStatus()
       override;
 
+  /// The write operations inside a caller's transaction, so that a job change and the queue
+  /// messages it causes commit together (engine/sql_job_committer.h). Same semantics as above.
+  Result<InsertOutcome> InsertIfAbsentIn(sql::SqlSession& session, const job::Job& job);
+  Result<job::Job> UpdateJobIn(sql::SqlSession& session, const job::Job& job,
+                               std::int64_t expected_version);
+
  private:
   Result<std::vector<job::Job>> Select(const std::string& sql,
                                        const std::vector<sql::SqlValue>& params);

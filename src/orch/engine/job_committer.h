@@ -1,0 +1,73 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orch/common/result.h"
+#include "orch/job/job.h"
+#include "orch/queue/queue.h"
+#include "orch/store/job_store.h"
+
+namespace orch::engine {
+
+/// A message that a job change causes (the next step of the job's life).
+struct OutgoingMessage {
+  std::string queue;
+  std::string body;
+  std::chrono::milliseconds delay{0};
+};
+
+/// The delivery of a message that a job change finishes handling; committing the change
+/// acknowledges it.
+struct DeliveredMessage {
+  std::string queue;
+  std::string receipt;
+};
+
+/// A new job and the message that starts it.
+struct NewJob {
+  job::Job job;
+  OutgoingMessage message;
+};
+
+/// Stores job changes together with the messages they cause and the acknowledgement of the
+/// message that caused them. Where the store and the queue share a database this is one
+/// transaction (SqlJobCommitter: a crash can never separate a status change from its next
+/// message, and one commit does the work of three). Otherwise the steps run in order — store,
+/// send, ack — and a crash between them leaves a job whose message is missing, which the
+/// sweeper re-enqueues (JobService::RequeueStalledJobs), or a message delivered again, which
+/// the status gate makes harmless. Implementations are thread-safe.
+class JobCommitter {
+ public:
+  virtual ~JobCommitter() = default;
+
+  /// Inserts each job unless its (type, internal_id) exists, and sends its message when it
+  /// was inserted. Outcomes are in the order of `jobs`.
+  virtual Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) = 0;
+
+  /// JobStore::UpdateJob (compare-and-set on `expected_version`; kConflict when another writer
+  /// was first, and then nothing is sent or acked), then sends `messages` and acks `settles`.
+  virtual Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
+                                     const std::vector<OutgoingMessage>& messages,
+                                     const std::optional<DeliveredMessage>& settles) = 0;
+};
+
+/// The step-by-step JobCommitter for any store and queue (e.g. SQS with PostgreSQL).
+/// Thread-safe if the store and queue are.
+class StoreThenQueueCommitter final : public JobCommitter {
+ public:
+  StoreThenQueueCommitter(store::JobStore& store, queue::Queue& queue);
+
+  Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) override;
+  Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
+                             const std::vector<OutgoingMessage>& messages,
+                             const std::optional<DeliveredMessage>& settles) override;
+
+ private:
+  store::JobStore& store_;
+  queue::Queue& queue_;
+};
+
+}  // namespace orch::engine

@@ -1,0 +1,65 @@
+#include "orch/engine/sql_job_committer.h"
+
+#include <set>
+
+namespace orch::engine {
+
+SqlJobCommitter::SqlJobCommitter(sql::SqlDatabase& database, store::SqlJobStore& store,
+                                 queue::SqlQueue& queue)
+    : database_(database), store_(store), queue_(queue) {}
+
+Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
+    const std::vector<NewJob>& jobs) {
+  std::set<std::string, std::less<>> queues;
+  for (const NewJob& new_job : jobs) {
+    if (queues.insert(new_job.message.queue).second) {
+      ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message.queue));
+    }
+  }
+  std::vector<store::InsertOutcome> outcomes;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
+        for (const NewJob& new_job : jobs) {
+          ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
+                                store_.InsertIfAbsentIn(session, new_job.job));
+          if (outcome.inserted) {
+            ORCH_RETURN_IF_ERROR(queue_.SendIn(session, new_job.message.queue, new_job.message.body,
+                                               new_job.message.delay));
+          }
+          outcomes.push_back(std::move(outcome));
+        }
+        return Ok();
+      }));
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (outcomes[i].inserted) {
+      queue_.NotifySent(jobs[i].message.queue);
+    }
+  }
+  return outcomes;
+}
+
+Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t expected_version,
+                                            const std::vector<OutgoingMessage>& messages,
+                                            const std::optional<DeliveredMessage>& settles) {
+  for (const OutgoingMessage& message : messages) {
+    ORCH_RETURN_IF_ERROR(queue_.RequireQueue(message.queue));
+  }
+  job::Job stored;
+  ORCH_RETURN_IF_ERROR(database_.InTransaction(
+      sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
+        ORCH_ASSIGN_OR_RETURN(stored, store_.UpdateJobIn(session, job, expected_version));
+        for (const OutgoingMessage& message : messages) {
+          ORCH_RETURN_IF_ERROR(queue_.SendIn(session, message.queue, message.body, message.delay));
+        }
+        if (settles) {
+          ORCH_RETURN_IF_ERROR(queue_.AckIn(session, settles->queue, settles->receipt));
+        }
+        return Ok();
+      }));
+  for (const OutgoingMessage& message : messages) {
+    queue_.NotifySent(message.queue);
+  }
+  return stored;
+}
+
+}  // namespace orch::engine

@@ -1,0 +1,149 @@
+#pragma once
+
+// The JobCommitter contract: both committers (one SQL transaction, or store-then-queue steps)
+// on every SQL backend. The one-transaction committer must also be atomic.
+
+#include <gtest/gtest.h>
+
+#include "tests/contract/test_database.h"
+#include "tests/fakes/fake_clock.h"
+
+#include "orch/engine/sql_job_committer.h"
+#include "orch/queue/sql/sql_queue.h"
+#include "orch/store/sql/sql_job_store.h"
+
+namespace orch::testing {
+
+struct CommitterCase {
+  DatabaseBackend backend;
+  bool one_transaction = false;
+};
+
+inline void PrintTo(const CommitterCase& c, std::ostream* out) {
+  *out << c.backend.name << (c.one_transaction ? "_sql" : "_steps");
+}
+
+struct CommitterCaseName {
+  std::string operator()(const ::testing::TestParamInfo<CommitterCase>& info) const {
+    return info.param.backend.name + (info.param.one_transaction ? "_sql" : "_steps");
+  }
+};
+
+class JobCommitterContract : public ::testing::TestWithParam<CommitterCase> {
+ protected:
+  void SetUp() override {
+    ORCH_OPEN_TEST_DATABASE(database_, GetParam().backend);
+    store_ = std::make_unique<store::SqlJobStore>(database_->database(), clock_);
+    queue_ = std::make_unique<queue::SqlQueue>(database_->database(), clock_, signal_);
+    ASSERT_TRUE(queue_->CreateQueue({.name = "process"}).ok());
+    ASSERT_TRUE(queue_->CreateQueue({.name = "verify"}).ok());
+    if (GetParam().one_transaction) {
+      committer_ =
+          std::make_unique<engine::SqlJobCommitter>(database_->database(), *store_, *queue_);
+    } else {
+      committer_ = std::make_unique<engine::StoreThenQueueCommitter>(*store_, *queue_);
+    }
+  }
+
+  job::Job MakeJob(std::uint64_t block) {
+    return job::NewJob(job::JobType::kSnosRun, block, job::JobMetadata{}, clock_.Now());
+  }
+
+  std::vector<std::string> Bodies(const std::string& queue_name) {
+    auto messages = queue_->Receive(queue_name, 100, std::chrono::milliseconds(0));
+    EXPECT_TRUE(messages.ok());
+    std::vector<std::string> bodies;
+    for (const queue::Message& message : *messages) {
+      bodies.push_back(message.body);
+    }
+    std::sort(bodies.begin(), bodies.end());
+    return bodies;
+  }
+
+  FakeClock clock_;
+  queue::QueueSignal signal_;
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<store::SqlJobStore> store_;
+  std::unique_ptr<queue::SqlQueue> queue_;
+  std::unique_ptr<engine::JobCommitter> committer_;
+};
+
+TEST_P(JobCommitterContract, InsertJobsSendsOneMessagePerNewJobOnly) {
+  const job::Job existing = MakeJob(1);
+  ASSERT_TRUE(store_->InsertIfAbsent(existing).ok());
+  std::vector<engine::NewJob> jobs;
+  for (std::uint64_t block : {1, 2, 3}) {
+    jobs.push_back({MakeJob(block), {"process", "job-" + std::to_string(block), {}}});
+  }
+  auto outcomes = committer_->InsertJobs(jobs);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().ToString();
+  ASSERT_EQ(outcomes->size(), 3u);
+  EXPECT_FALSE((*outcomes)[0].inserted);
+  EXPECT_EQ((*outcomes)[0].job.id, existing.id) << "the stored job, not the proposed one";
+  EXPECT_TRUE((*outcomes)[1].inserted);
+  EXPECT_TRUE((*outcomes)[2].inserted);
+  EXPECT_EQ((*outcomes)[2].job.internal_id, 3u);
+  EXPECT_EQ(Bodies("process"), (std::vector<std::string>{"job-2", "job-3"}));
+}
+
+TEST_P(JobCommitterContract, UpdateSendsItsMessagesAndSettlesTheDelivery) {
+  const job::Job job = MakeJob(5);
+  ASSERT_TRUE(store_->InsertIfAbsent(job).ok());
+  ASSERT_TRUE(queue_->Send("process", "job-5", {}).ok());
+  auto delivered = queue_->Receive("process", 1, std::chrono::milliseconds(0));
+  ASSERT_EQ(delivered->size(), 1u);
+
+  job::Job changed = job;
+  changed.status = job::JobStatus::kPendingVerification;
+  auto stored =
+      committer_->UpdateJob(changed, job.version, {{"verify", "job-5", std::chrono::seconds(10)}},
+                            engine::DeliveredMessage{"process", delivered->front().receipt});
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  EXPECT_EQ(stored->version, job.version + 1);
+  EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kPendingVerification);
+  EXPECT_TRUE(Bodies("verify").empty()) << "sent with its delay";
+  clock_.Advance(std::chrono::seconds(10));
+  EXPECT_EQ(Bodies("verify"), std::vector<std::string>{"job-5"});
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_TRUE(Bodies("process").empty()) << "the delivery was acknowledged";
+}
+
+TEST_P(JobCommitterContract, LostCompareAndSetSendsNothingAndLeavesTheDelivery) {
+  const job::Job job = MakeJob(6);
+  ASSERT_TRUE(store_->InsertIfAbsent(job).ok());
+  ASSERT_TRUE(queue_->Send("process", "job-6", {}).ok());
+  auto delivered = queue_->Receive("process", 1, std::chrono::milliseconds(0));
+  ASSERT_TRUE(store_->UpdateJob(job, job.version).ok());  // another writer first
+
+  auto stored =
+      committer_->UpdateJob(job, job.version, {{"verify", "job-6", {}}},
+                            engine::DeliveredMessage{"process", delivered->front().receipt});
+  ASSERT_FALSE(stored.ok());
+  EXPECT_EQ(stored.error().code(), ErrorCode::kConflict);
+  EXPECT_TRUE(Bodies("verify").empty());
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(Bodies("process"), std::vector<std::string>{"job-6"})
+      << "not acknowledged: delivered again after its visibility timeout";
+}
+
+// A step that fails after the job change: one transaction rolls everything back; steps keep
+// what they did before the failure (the change and its message) and report the error.
+TEST_P(JobCommitterContract, AFailingAcknowledgementRollsBackOnlyInOneTransaction) {
+  const job::Job job = MakeJob(7);
+  ASSERT_TRUE(store_->InsertIfAbsent(job).ok());
+  job::Job changed = job;
+  changed.status = job::JobStatus::kPendingVerification;
+  auto stored = committer_->UpdateJob(changed, job.version, {{"verify", "job-7", {}}},
+                                      engine::DeliveredMessage{"process", "not-a-receipt"});
+  ASSERT_FALSE(stored.ok());
+  EXPECT_NE(stored.error().message().find("not-a-receipt"), std::string::npos);
+  if (GetParam().one_transaction) {
+    EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kCreated);
+    EXPECT_TRUE(Bodies("verify").empty()) << "the send rolled back with the job change";
+  } else {
+    EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kPendingVerification);
+    EXPECT_EQ(Bodies("verify"), std::vector<std::string>{"job-7"});
+  }
+}
+
+}  // namespace orch::testing
