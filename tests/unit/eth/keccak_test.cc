@@ -1,0 +1,33 @@
+#include "orch/eth/keccak.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace orch::eth {
+namespace {
+
+TEST(KeccakTest, KnownVectors) {
+  EXPECT_EQ(ToHex(Keccak256(Bytes{})),
+            "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+  EXPECT_EQ(ToHex(Keccak256(std::string_view("abc"))),
+            "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+}
+
+TEST(KeccakTest, IsNotSha3) {
+  // SHA3-256("") is a7ffc6f8…; Ethereum's Keccak uses the original padding.
+  EXPECT_NE(ToHex(Keccak256(Bytes{})).substr(0, 10), "0xa7ffc6f8");
+}
+
+TEST(KeccakTest, HashesAcrossTheRateBoundary) {
+  // 135, 136 and 137 bytes straddle the 136-byte rate: three different padding cases.
+  const Hash32 a = Keccak256(Bytes(135, 0x61));
+  const Hash32 b = Keccak256(Bytes(136, 0x61));
+  const Hash32 c = Keccak256(Bytes(137, 0x61));
+  EXPECT_NE(a, b);
+  EXPECT_NE(b, c);
+  EXPECT_EQ(Keccak256(std::string(136, 'a')), b);
+}
+
+}  // namespace
+}  // namespace orch::eth
