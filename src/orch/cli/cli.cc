@@ -75,6 +75,48 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
       ->capture_default_str();
   command.add_option("--madara-rpc-url", options.madara_rpc_url, "Madara JSON-RPC endpoint")
       ->envname("MADARA_ORCHESTRATOR_MADARA_RPC_URL");
+
+  // Unlike the reference (where only the environment variables took effect), each flag and
+  // its variable both work.
+  const struct {
+    const char* flag;
+    int* value;
+    const char* env;
+    const char* help;
+  } numbers[] = {
+      {"--max-concurrent-snos-jobs", &options.max_concurrent_snos_jobs,
+       "MADARA_ORCHESTRATOR_MAX_CONCURRENT_SNOS_JOBS", "SnosRun consumers"},
+      {"--max-concurrent-proving-jobs", &options.max_concurrent_proving_jobs,
+       "MADARA_ORCHESTRATOR_MAX_CONCURRENT_PROVING_JOBS",
+       "ProofCreation (and ProofRegistration) consumers"},
+      {"--max-concurrent-data-submission-jobs", &options.max_concurrent_data_submission_jobs,
+       "MADARA_ORCHESTRATOR_MAX_CONCURRENT_DATA_SUBMISSION_JOBS", "DataSubmission consumers"},
+      {"--max-concurrent-state-transition-jobs", &options.max_concurrent_state_transition_jobs,
+       "MADARA_ORCHESTRATOR_MAX_CONCURRENT_STATE_TRANSITION_JOBS", "StateTransition consumers"},
+      {"--snos-job-timeout-seconds", &options.snos_job_timeout_seconds,
+       "MADARA_ORCHESTRATOR_SNOS_JOB_TIMEOUT_SECONDS", "SnosRun processing lease"},
+      {"--proving-job-timeout-seconds", &options.proving_job_timeout_seconds,
+       "MADARA_ORCHESTRATOR_PROVING_JOB_TIMEOUT_SECONDS", "ProofCreation processing lease"},
+      {"--proof-registration-timeout-seconds", &options.proof_registration_timeout_seconds,
+       "MADARA_ORCHESTRATOR_PROOF_REGISTRATION_TIMEOUT_SECONDS",
+       "ProofRegistration processing lease"},
+      {"--data-submission-timeout-seconds", &options.data_submission_timeout_seconds,
+       "MADARA_ORCHESTRATOR_DATA_SUBMISSION_TIMEOUT_SECONDS", "DataSubmission processing lease"},
+      {"--state-transition-timeout-seconds", &options.state_transition_timeout_seconds,
+       "MADARA_ORCHESTRATOR_STATE_TRANSITION_TIMEOUT_SECONDS", "StateTransition processing lease"},
+  };
+  for (const auto& number : numbers) {
+    command.add_option(number.flag, *number.value, number.help)
+        ->envname(number.env)
+        ->capture_default_str();
+  }
+  command
+      .add_option("--retry-policy", options.retry_policies,
+                  "Transient-error backoff of a job type: TYPE=BASE_MS,CAP_MS,MAX_ATTEMPTS "
+                  "(TYPE: snos, proving, proof-registration, data-submission, state-transition); "
+                  "repeatable")
+      ->envname("MADARA_ORCHESTRATOR_RETRY_POLICY")
+      ->delimiter(';');
 }
 
 }  // namespace

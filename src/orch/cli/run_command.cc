@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "orch/api/api_server.h"
+#include "orch/cli/engine_settings.h"
 #include "orch/common/uuid.h"
 #include "orch/engine/job_service.h"
 #include "orch/metrics/metrics.h"
@@ -60,11 +61,13 @@ Result<void> RunServer(const RunOptions& options) {
     return Error::InvalidArgument("--max-block-to-process {} is below --min-block-to-process {}",
                                   *options.max_block, options.min_block);
   }
-  if (options.graceful_shutdown_timeout_seconds <= 0 || options.trigger_interval_seconds <= 0) {
-    return Error::InvalidArgument(
-        "--graceful-shutdown-timeout and --trigger-interval-seconds must be positive");
+  if (options.graceful_shutdown_timeout_seconds <= 0) {
+    return Error::InvalidArgument("--graceful-shutdown-timeout must be positive");
   }
   ORCH_ASSIGN_OR_RETURN(const app::BackendUrls urls, ResolveBackendUrls(options.common));
+  const std::string instance_id = NewUuid();
+  ORCH_ASSIGN_OR_RETURN(const engine::EngineOptions engine_options,
+                        EngineOptionsFrom(options, layer, instance_id));
 
   // Signals are taken by sigwait below; block them before any thread starts so that no other
   // thread receives them.
@@ -86,7 +89,9 @@ Result<void> RunServer(const RunOptions& options) {
   engine::NullEngineObserver observer;
   engine::JobService jobs(backends->job_store(), backends->queue(), backends->job_committer(),
                           backends->alerter(), handlers, layout, clock, observer,
-                          {.instance_id = NewUuid(), .orchestrator_version = ORCH_VERSION});
+                          {.instance_id = instance_id,
+                           .orchestrator_version = ORCH_VERSION,
+                           .limit_overrides = engine_options.limits});
   UnconfiguredChainHead chain;
   metrics::MetricsRegistry registry;
   AddStoreGauges(registry, backends->job_store(), backends->queue(), layout);
@@ -100,6 +105,8 @@ Result<void> RunServer(const RunOptions& options) {
   ORCH_ASSIGN_OR_RETURN(auto server, api::ApiServer::Start(api_options, dependencies));
   spdlog::info("orchestrator {} ({}) serving on http://{}:{}", ORCH_VERSION,
                engine::ToString(layer), options.host, server->port());
+  spdlog::info("engine settings (instance {}):{}", instance_id,
+               DescribeEngineOptions(engine_options, layer));
   spdlog::warn("job engine idle: no job handlers can be built without {}; no block is processed",
                kMissingClients);
 

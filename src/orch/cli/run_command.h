@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "orch/cli/common_options.h"
 
@@ -21,6 +22,19 @@ struct RunOptions {
   int trigger_interval_seconds = 10;
   int graceful_shutdown_timeout_seconds = 120;
   std::string madara_rpc_url;
+  // Consumers per job type (each for its processing and its verification queue).
+  int max_concurrent_snos_jobs = 5;
+  int max_concurrent_proving_jobs = 10;  // ProofCreation and ProofRegistration
+  int max_concurrent_data_submission_jobs = 5;
+  int max_concurrent_state_transition_jobs = 1;  // settlement is one block at a time anyway
+  // Processing leases: a holder silent for longer is presumed dead and its job handed over.
+  int snos_job_timeout_seconds = 300;
+  int proving_job_timeout_seconds = 300;
+  int proof_registration_timeout_seconds = 300;
+  int data_submission_timeout_seconds = 300;
+  int state_transition_timeout_seconds = 300;
+  // Transient-error backoff per job type: "TYPE=BASE_MS,CAP_MS,MAX_ATTEMPTS".
+  std::vector<std::string> retry_policies;
 };
 
 /// `orchestrator run`: opens the backends, checks the schema (refusing a database older or

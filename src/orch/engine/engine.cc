@@ -18,7 +18,8 @@ Engine::Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& commit
       handlers_(handlers),
       jobs_(store, queue, committer, alerter, handlers, queues, clock, *this,
             {.instance_id = options_.instance_id,
-             .orchestrator_version = options_.orchestrator_version}),
+             .orchestrator_version = options_.orchestrator_version,
+             .limit_overrides = options_.limits}),
       triggers_(store, jobs_, chain, queues.layer(), options_.pipeline),
       workers_(queue, Consumers()) {}
 

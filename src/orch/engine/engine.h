@@ -29,6 +29,8 @@ struct EngineOptions {
   int default_concurrency = 5;
   int dead_letter_concurrency = 1;
   int trigger_queue_concurrency = 1;
+  /// Operator settings that replace the handlers' defaults (leases, retries), per job type.
+  std::map<job::JobType, LimitOverrides> limits;
   PipelineOptions pipeline;
 };
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "orch/common/result.h"
@@ -26,6 +27,20 @@ struct HandlerLimits {
   /// dead and the job is handed to another worker.
   std::chrono::milliseconds lease_duration{std::chrono::seconds(300)};
 };
+
+/// Operator settings that replace a handler's defaults (flags of `orchestrator run`); unset
+/// fields keep the handler's value.
+struct LimitOverrides {
+  std::optional<std::chrono::milliseconds> lease_duration;
+  std::optional<std::chrono::milliseconds> retry_base;
+  std::optional<std::chrono::milliseconds> retry_cap;
+  std::optional<std::uint64_t> retry_max_attempts;
+
+  bool operator==(const LimitOverrides&) const = default;
+};
+
+/// `limits` with the set fields of `overrides` in place of its own.
+HandlerLimits ApplyOverrides(HandlerLimits limits, const LimitOverrides& overrides);
 
 /// What verification found.
 struct Verification {

@@ -52,6 +52,12 @@ JobService::JobService(store::JobStore& store, queue::Queue& queue, JobCommitter
       observer_(observer),
       options_(std::move(options)) {}
 
+HandlerLimits JobService::LimitsOf(const JobHandler& handler) const {
+  const auto it = options_.limit_overrides.find(handler.type());
+  return it == options_.limit_overrides.end() ? handler.limits()
+                                              : ApplyOverrides(handler.limits(), it->second);
+}
+
 std::chrono::milliseconds JobService::RetryDelay(const HandlerLimits& limits,
                                                  std::uint64_t attempt) const {
   auto delay = limits.retry_base;
@@ -113,7 +119,7 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
   ORCH_RETURN_IF_ERROR(loaded);
   job::Job job = std::move(loaded).value();
   ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
-  const HandlerLimits limits = handler->limits();
+  const HandlerLimits limits = LimitsOf(*handler);
   const TimePoint now = clock_.Now();
 
   if (job.status == JobStatus::kLockedForProcessing) {
@@ -238,7 +244,7 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
     return MessageOutcome::Ack();  // completed, failed, or being processed: nothing to check
   }
   ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
-  const HandlerLimits limits = handler->limits();
+  const HandlerLimits limits = LimitsOf(*handler);
 
   // Verification only reads the outside world, so concurrent verifiers of one job (duplicate
   // messages) are harmless; the compare-and-set of the outcome lets exactly one of them act.
@@ -363,7 +369,7 @@ Result<job::Job> JobService::QueueForVerification(std::string_view id, bool imme
   again.metadata.common.verification_attempt_no = 0;
   again.metadata.common.verification_retry_attempt_no += 1;
   const auto delay =
-      immediately ? std::chrono::milliseconds(0) : handler->limits().verification_polling_delay;
+      immediately ? std::chrono::milliseconds(0) : LimitsOf(*handler).verification_polling_delay;
   return Store(again, job, {{queues_.VerificationQueue(job.type), JobMessage(job.id), delay}});
 }
 
@@ -409,7 +415,7 @@ Result<int> JobService::RequeueStalledJobs(std::chrono::milliseconds grace) {
       continue;
     }
     ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
-    const HandlerLimits limits = handler->limits();
+    const HandlerLimits limits = LimitsOf(*handler);
     ORCH_ASSIGN_OR_RETURN(
         auto processable,
         store_.ListJobs({.types = {type},

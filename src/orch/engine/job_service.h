@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@ namespace orch::engine {
 struct JobServiceOptions {
   std::string instance_id;  // lease owner name of this process
   std::string orchestrator_version = "0.1.0";
+  /// Operator settings that replace the handlers' defaults, per job type.
+  std::map<job::JobType, LimitOverrides> limit_overrides;
 };
 
 /// What a queue consumer does with the message it handled.
@@ -112,6 +115,7 @@ class JobService {
                          const std::vector<OutgoingMessage>& messages = {},
                          const std::optional<DeliveredMessage>& settles = std::nullopt);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
+  HandlerLimits LimitsOf(const JobHandler& handler) const;
   std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;
 
   store::JobStore& store_;

@@ -69,8 +69,9 @@ TEST_F(JobServiceTest, TransientErrorsRetryWithExponentialBackoffThenFail) {
     EXPECT_FALSE(after.lease.has_value());
     EXPECT_EQ(after.metadata.common.process_retry_attempt_no, attempt + 1);
     EXPECT_NE(after.metadata.common.failure_reason->find("prover down"), std::string::npos);
+    clock_.Advance(expected_delays[attempt] - milliseconds(1));
     EXPECT_FALSE(Process(JobType::kProofCreation).has_value()) << "not before the backoff";
-    clock_.Advance(expected_delays[attempt]);
+    clock_.Advance(milliseconds(1));
   }
   // The fourth transient failure exhausts retry_max_attempts: the job fails, with one alert.
   ASSERT_TRUE(Handled(Process(JobType::kProofCreation)));
@@ -80,6 +81,44 @@ TEST_F(JobServiceTest, TransientErrorsRetryWithExponentialBackoffThenFail) {
   ASSERT_EQ(alerter_.alerts().size(), 1u);
   EXPECT_NE(alerter_.alerts()[0].message.find("Job Failed Alert"), std::string::npos);
   EXPECT_EQ(Handler(JobType::kProofCreation).ProcessCalls(3), 4);
+}
+
+// Operator settings (`--retry-policy`) replace the handler's defaults.
+TEST_F(JobServiceTest, LimitOverridesReplaceTheHandlersBackoff) {
+  engine::JobService service(*store_, *queue_, *committer_, alerter_, registry_, *layout_, clock_,
+                             observer_,
+                             {.instance_id = "overridden",
+                              .limit_overrides = {{JobType::kProofCreation,
+                                                   {.lease_duration = seconds(42),
+                                                    .retry_base = seconds(5),
+                                                    .retry_cap = seconds(7),
+                                                    .retry_max_attempts = 3}}}});
+  ASSERT_TRUE(service.CreateJob(JobType::kProofCreation, 9).ok());
+  for (int i = 0; i < 3; ++i) {
+    Handler(JobType::kProofCreation).ScriptProcess(9, Error::Unavailable("prover down"));
+  }
+  const std::string queue_name = layout_->ProcessingQueue(JobType::kProofCreation);
+  const auto process_next = [&] {
+    auto messages = queue_->Receive(queue_name, 1, milliseconds(0));
+    if (!messages.ok() || messages->empty()) {
+      return false;
+    }
+    auto outcome =
+        service.ProcessJob(*engine::ParseJobMessage(messages->front().body),
+                           engine::DeliveredMessage{queue_name, messages->front().receipt});
+    EXPECT_TRUE(outcome.ok());
+    return true;
+  };
+  for (milliseconds delay : {seconds(5), seconds(7)}) {  // base, then capped at 7 (not 10)
+    ASSERT_TRUE(process_next());
+    clock_.Advance(delay - milliseconds(1));
+    EXPECT_FALSE(process_next()) << "not before " << delay.count() << " ms";
+    clock_.Advance(milliseconds(1));
+  }
+  Handler(JobType::kProofCreation).ScriptProcess(9, Error::Unavailable("prover down"));
+  ASSERT_TRUE(process_next());
+  auto job = store_->FindJob(JobType::kProofCreation, 9);
+  EXPECT_EQ((*job)->status, JobStatus::kFailed) << "three attempts in all, not the handler's four";
 }
 
 TEST_F(JobServiceTest, PermanentErrorFailsAtOnceWithOneAlert) {
