@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <semaphore>
 #include <unordered_map>
 
 namespace orch::sql {
@@ -203,7 +202,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
                                   path, parent.string());
   }
   std::vector<sqlite3*> connections;
-  for (int i = 0; i < std::max(2, options.connections); ++i) {
+  for (int i = 0; i < std::max(1, options.connections); ++i) {
     Result<sqlite3*> connection = OpenConnection(path, options);
     if (!connection.ok()) {
       for (sqlite3* open : connections) {
@@ -217,10 +216,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
 }
 
 SqliteDatabase::SqliteDatabase(std::string path, std::vector<sqlite3*> connections)
-    : path_(std::move(path)),
-      writer_(connections.front()),
-      all_connections_(connections),
-      idle_connections_(connections.begin() + 1, connections.end()) {
+    : path_(std::move(path)), all_connections_(connections), idle_connections_(connections) {
   for (sqlite3* connection : connections) {
     statement_caches_.emplace(connection, std::make_unique<SqliteStatementCache>());
   }
@@ -249,17 +245,11 @@ void SqliteDatabase::Release(sqlite3* connection) {
   pool_available_.notify_one();
 }
 
-struct SqliteDatabase::PendingWrite {
-  const Body* body;
-  Result<void> result = Ok();
-  bool done = false;  // set by the leader that ran it
-  bool lead = false;  // set when this waiter is to lead the next batch
-  std::binary_semaphore wake{0};
-};
-
-Result<void> SqliteDatabase::InTransaction(Access access, const Body& body) {
+Result<void> SqliteDatabase::InTransaction(Access access,
+                                           const std::function<Result<void>(SqlSession&)>& body) {
+  std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
   if (access == Access::kWrite) {
-    return Write(body);
+    write_lock.lock();
   }
   sqlite3* connection = Acquire();
   struct Returner {
@@ -268,116 +258,23 @@ Result<void> SqliteDatabase::InTransaction(Access access, const Body& body) {
     ~Returner() { database->Release(connection); }
   } returner{this, connection};
 
-  ORCH_RETURN_IF_ERROR(Exec(connection, "BEGIN", "begin"));
+  ORCH_RETURN_IF_ERROR(
+      Exec(connection, access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", "begin"));
   SqliteSession session(connection, *statement_caches_.at(connection));
   Result<void> result = body(session);
-  // A read transaction changes nothing: ending it either way releases its snapshot.
-  if (sqlite3_get_autocommit(connection) == 0) {
-    if (Result<void> end = Exec(connection, result.ok() ? "COMMIT" : "ROLLBACK", "end read");
-        !end.ok() && result.ok()) {
-      return end;
-    }
-  }
-  return result;
-}
-
-Result<void> SqliteDatabase::Write(const Body& body) {
-  PendingWrite self{&body};
-  {
-    std::lock_guard lock(write_queue_mutex_);
-    pending_writes_.push_back(&self);
-    if (!leader_active_) {
-      leader_active_ = true;
-      self.lead = true;
-    }
-  }
-  if (!self.lead) {
-    self.wake.acquire();  // released when done, or when handed the lead
-    if (self.done) {
-      return std::move(self.result);
-    }
-  }
-  // Leading: take everything queued (this write included) and run it as one batch. Waiters
-  // that arrive meanwhile form the next batch, led by the first of them.
-  std::vector<PendingWrite*> batch;
-  {
-    std::lock_guard lock(write_queue_mutex_);
-    batch.swap(pending_writes_);
-  }
-  RunBatch(batch);
-  PendingWrite* next_leader = nullptr;
-  {
-    std::lock_guard lock(write_queue_mutex_);
-    if (pending_writes_.empty()) {
-      leader_active_ = false;
-    } else {
-      next_leader = pending_writes_.front();
-      next_leader->lead = true;
-    }
-  }
-  for (PendingWrite* write : batch) {
-    if (write != &self) {
-      write->done = true;
-      write->wake.release();  // the waiter may return at once: `write` is not touched again
-    }
-  }
-  if (next_leader != nullptr) {
-    next_leader->wake.release();
-  }
-  return std::move(self.result);
-}
-
-void SqliteDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
-  SqliteSession session(writer_, *statement_caches_.at(writer_));
-  std::size_t next = 0;
-  while (next < batch.size()) {
-    if (Result<void> begin = Exec(writer_, "BEGIN IMMEDIATE", "begin"); !begin.ok()) {
-      for (; next < batch.size(); ++next) {
-        batch[next]->result = begin;
-      }
-      return;
-    }
-    const std::size_t first = next;
-    bool transaction_lost = false;
-    for (; next < batch.size() && !transaction_lost; ++next) {
-      PendingWrite& write = *batch[next];
-      if (Result<void> savepoint = Exec(writer_, "SAVEPOINT orch_write", "savepoint");
-          !savepoint.ok()) {
-        write.result = savepoint;
-        transaction_lost = sqlite3_get_autocommit(writer_) != 0;
-        continue;
-      }
-      write.result = (*write.body)(session);
-      if (sqlite3_get_autocommit(writer_) != 0) {
-        // SQLite rolled the whole transaction back (e.g. disk full): the writes before this
-        // one in the batch are gone too.
-        transaction_lost = true;
-        const Error lost = write.result.ok()
-                               ? Error::Unavailable("sqlite {}: transaction rolled back", path_)
-                               : write.result.error();
-        for (std::size_t i = first; i <= next; ++i) {
-          batch[i]->result = lost;
-        }
-        continue;
-      }
-      const char* end =
-          write.result.ok() ? "RELEASE orch_write" : "ROLLBACK TO orch_write; RELEASE orch_write";
-      if (Result<void> ended = Exec(writer_, end, "savepoint"); !ended.ok() && write.result.ok()) {
-        write.result = ended;
+  if (!result.ok()) {
+    if (sqlite3_get_autocommit(connection) == 0) {
+      if (Result<void> rollback = Exec(connection, "ROLLBACK", "rollback"); !rollback.ok()) {
+        spdlog::warn("sqlite {}: {}", path_, rollback.error().ToString());
       }
     }
-    if (transaction_lost) {
-      continue;  // the rest of the batch gets a new transaction
-    }
-    if (Result<void> commit = Exec(writer_, "COMMIT", "commit"); !commit.ok()) {
-      (void)Exec(writer_, "ROLLBACK", "rollback");
-      for (std::size_t i = first; i < next; ++i) {
-        if (batch[i]->result.ok()) {
-          batch[i]->result = commit;
-        }
-      }
-    }
+    return result;
   }
+  if (Result<void> commit = Exec(connection, "COMMIT", "commit"); !commit.ok()) {
+    (void)Exec(connection, "ROLLBACK", "rollback");
+    return commit;
+  }
+  return Ok();
 }
 
 }  // namespace orch::sql
