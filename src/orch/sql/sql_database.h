@@ -53,8 +53,10 @@ class SqlDatabase {
   virtual Dialect dialect() const = 0;
 
   /// Runs `body` in one transaction. kWrite takes the write lock up front (SQLite: BEGIN
-  /// IMMEDIATE), so read-then-write bodies do not deadlock. Errors: those of `body`, and
-  /// kUnavailable when no connection can be had.
+  /// IMMEDIATE), so read-then-write bodies do not deadlock. kRead bodies must not write; each
+  /// of their statements sees committed data, but two statements of one kRead body may see
+  /// different snapshots (PostgreSQL runs them in autocommit mode to save round trips).
+  /// Errors: those of `body`, and kUnavailable when no connection can be had.
   virtual Result<void> InTransaction(Access access,
                                      const std::function<Result<void>(SqlSession&)>& body) = 0;
 };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "orch/common/strings.h"
 #include "orch/common/url.h"
@@ -22,9 +23,25 @@ std::string CleanMessage(std::string_view message, const std::string& url,
   return text;
 }
 
+// The statements of a connection are prepared once (parsing and planning them again for every
+// transaction cost more than running them); texts beyond this many run unprepared, so that
+// statements built with varying IN lists cannot grow a connection's memory without bound.
+constexpr std::size_t kMaxPreparedStatements = 256;
+
+}  // namespace
+
+struct PostgresDatabase::PooledConnection {
+  std::unique_ptr<pqxx::connection> connection;
+  std::unordered_map<std::string, std::string> prepared;  // SQL text -> statement name
+};
+
+namespace {
+
 class PostgresSession final : public SqlSession {
  public:
-  explicit PostgresSession(pqxx::work& transaction) : transaction_(transaction) {}
+  PostgresSession(pqxx::transaction_base& transaction, pqxx::connection& connection,
+                  std::unordered_map<std::string, std::string>& prepared)
+      : transaction_(transaction), connection_(connection), prepared_(prepared) {}
 
   Result<std::vector<SqlRow>> Query(std::string_view statement,
                                     const std::vector<SqlValue>& params) override {
@@ -66,11 +83,22 @@ class PostgresSession final : public SqlSession {
         pointers[i] = text->c_str();
       }
     }
-    return transaction_.exec_params(std::string(statement),
-                                    pqxx::prepare::make_dynamic_params(pointers));
+    std::string text(statement);
+    auto it = prepared_.find(text);
+    if (it == prepared_.end()) {
+      if (prepared_.size() >= kMaxPreparedStatements) {
+        return transaction_.exec_params(text, pqxx::prepare::make_dynamic_params(pointers));
+      }
+      std::string name = "orch_" + std::to_string(prepared_.size());
+      connection_.prepare(name, text);
+      it = prepared_.emplace(std::move(text), std::move(name)).first;
+    }
+    return transaction_.exec_prepared(it->second, pqxx::prepare::make_dynamic_params(pointers));
   }
 
-  pqxx::work& transaction_;
+  pqxx::transaction_base& transaction_;
+  pqxx::connection& connection_;
+  std::unordered_map<std::string, std::string>& prepared_;
 };
 
 }  // namespace
@@ -82,7 +110,8 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const std::stri
   {
     std::lock_guard lock(database->mutex_);
     database->open_connections_ = 1;
-    database->idle_.push_back(std::move(connection));
+    database->idle_.push_back(
+        std::make_unique<PooledConnection>(PooledConnection{std::move(connection), {}}));
   }
   return database;
 }
@@ -110,7 +139,7 @@ Result<std::unique_ptr<pqxx::connection>> PostgresDatabase::Connect() const {
   }
 }
 
-Result<std::unique_ptr<pqxx::connection>> PostgresDatabase::Acquire() {
+Result<std::unique_ptr<PostgresDatabase::PooledConnection>> PostgresDatabase::Acquire() {
   {
     std::unique_lock lock(mutex_);
     available_.wait(lock,
@@ -127,14 +156,15 @@ Result<std::unique_ptr<pqxx::connection>> PostgresDatabase::Acquire() {
     std::lock_guard lock(mutex_);
     --open_connections_;
     available_.notify_one();
+    return connection.error();
   }
-  return connection;
+  return std::make_unique<PooledConnection>(PooledConnection{std::move(connection).value(), {}});
 }
 
-void PostgresDatabase::Release(std::unique_ptr<pqxx::connection> connection) {
+void PostgresDatabase::Release(std::unique_ptr<PooledConnection> connection) {
   {
     std::lock_guard lock(mutex_);
-    if (connection && connection->is_open()) {
+    if (connection && connection->connection->is_open()) {
       idle_.push_back(std::move(connection));
     } else {
       --open_connections_;
@@ -143,19 +173,27 @@ void PostgresDatabase::Release(std::unique_ptr<pqxx::connection> connection) {
   available_.notify_one();
 }
 
-Result<void> PostgresDatabase::InTransaction(Access /*access*/,
+Result<void> PostgresDatabase::InTransaction(Access access,
                                              const std::function<Result<void>(SqlSession&)>& body) {
-  ORCH_ASSIGN_OR_RETURN(std::unique_ptr<pqxx::connection> connection, Acquire());
+  ORCH_ASSIGN_OR_RETURN(std::unique_ptr<PooledConnection> pooled, Acquire());
   Result<void> result = Ok();
   bool broken = false;
   try {
-    pqxx::work transaction(*connection);
-    PostgresSession session(transaction);
-    result = body(session);
-    if (result.ok()) {
-      transaction.commit();
+    if (access == Access::kRead) {
+      // Reads run in autocommit mode, each statement on its own snapshot: BEGIN and COMMIT
+      // would double the round trips of the many one-statement reads (queue polls, job loads).
+      pqxx::nontransaction reads(*pooled->connection);
+      PostgresSession session(reads, *pooled->connection, pooled->prepared);
+      result = body(session);
     } else {
-      transaction.abort();
+      pqxx::work transaction(*pooled->connection);
+      PostgresSession session(transaction, *pooled->connection, pooled->prepared);
+      result = body(session);
+      if (result.ok()) {
+        transaction.commit();
+      } else {
+        transaction.abort();
+      }
     }
   } catch (const pqxx::unique_violation& e) {
     result = Error::AlreadyExists("{}", CleanMessage(e.what(), url_, redacted_url_));
@@ -179,10 +217,10 @@ Result<void> PostgresDatabase::InTransaction(Access /*access*/,
   } catch (const std::exception& e) {
     result = Error::Internal("PostgreSQL: {}", CleanMessage(e.what(), url_, redacted_url_));
   }
-  if (broken || !connection->is_open()) {
-    connection.reset();
+  if (broken || !pooled->connection->is_open()) {
+    pooled.reset();
   }
-  Release(std::move(connection));
+  Release(std::move(pooled));
   return result;
 }
 

@@ -44,8 +44,10 @@ class PostgresDatabase final : public SqlDatabase {
  private:
   PostgresDatabase(std::string url, const PostgresOptions& options);
 
-  Result<std::unique_ptr<pqxx::connection>> Acquire();
-  void Release(std::unique_ptr<pqxx::connection> connection);
+  struct PooledConnection;
+
+  Result<std::unique_ptr<PooledConnection>> Acquire();
+  void Release(std::unique_ptr<PooledConnection> connection);
 
   const std::string url_;  // holds the password: never log it
   const std::string redacted_url_;
@@ -53,7 +55,7 @@ class PostgresDatabase final : public SqlDatabase {
   std::mutex mutex_;
   std::condition_variable available_;
   int open_connections_ = 0;                             // guarded by mutex_
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_
+  std::vector<std::unique_ptr<PooledConnection>> idle_;  // guarded by mutex_
 };
 
 }  // namespace orch::sql
