@@ -71,6 +71,23 @@ TEST_P(QueueContract, SendReceiveAck) {
   EXPECT_TRUE(ReceiveNow("work").empty()) << "an acked message never comes back";
 }
 
+TEST_P(QueueContract, AgeOfOldestMessageCountsEveryUndeletedMessage) {
+  auto empty = queue_->ApproximateAgeOfOldestMessage("work");
+  ASSERT_TRUE(empty.ok()) << empty.error().ToString();
+  EXPECT_FALSE(empty->has_value());
+  ASSERT_TRUE(queue_->Send("work", "first", milliseconds(0)).ok());
+  clock_.Advance(seconds(10));
+  ASSERT_TRUE(queue_->Send("work", "second", seconds(60)).ok());
+  clock_.Advance(seconds(5));
+  EXPECT_EQ(**queue_->ApproximateAgeOfOldestMessage("work"), seconds(15));
+  auto received = ReceiveNow("work");
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(**queue_->ApproximateAgeOfOldestMessage("work"), seconds(15)) << "in flight counts";
+  ASSERT_TRUE(queue_->Ack("work", received[0].receipt).ok());
+  EXPECT_EQ(**queue_->ApproximateAgeOfOldestMessage("work"), seconds(5)) << "delayed counts";
+  EXPECT_EQ(queue_->ApproximateAgeOfOldestMessage("nope").error().code(), ErrorCode::kNotFound);
+}
+
 TEST_P(QueueContract, DelayedMessageIsInvisibleUntilItsDelayPasses) {
   ASSERT_TRUE(queue_->Send("work", "later", seconds(30)).ok());
   EXPECT_TRUE(ReceiveNow("work").empty());

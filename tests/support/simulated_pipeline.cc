@@ -56,11 +56,8 @@ Result<void> SimulatedServices::Prepare() {
 }
 
 Result<void> SimulatedServices::Submit(job::JobType type, std::uint64_t block) {
+  ++submissions_;
   if (database_ == nullptr) {
-    std::lock_guard lock(mutex_);
-    Record& record = memory_[{std::string(job::ToString(type)), block}];
-    record.commits = 1;
-    ++record.submissions;
     return Ok();
   }
   return database_->InTransaction(
@@ -80,8 +77,7 @@ Result<void> SimulatedServices::Submit(job::JobType type, std::uint64_t block) {
 Result<std::map<std::pair<std::string, std::uint64_t>, SimulatedServices::Record>>
 SimulatedServices::Records() {
   if (database_ == nullptr) {
-    std::lock_guard lock(mutex_);
-    return memory_;
+    return Error::FailedPrecondition("simulated services without a database keep no records");
   }
   std::map<std::pair<std::string, std::uint64_t>, Record> records;
   ORCH_RETURN_IF_ERROR(database_->InTransaction(

@@ -6,11 +6,11 @@
 // repeated submission (after a crash or a lost lease) is recorded as a duplicate and does not
 // commit again, so a test can check that every (job type, block) committed exactly once.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include "orch/engine/chain_head.h"
 #include "orch/engine/handler_registry.h"
@@ -20,8 +20,9 @@
 namespace orch::testing {
 
 /// The simulated external service shared by all handlers. Records in `database` (so that
-/// several processes share the record), or in memory when constructed without one (for
-/// benchmarks, where the record must not add database commits). Thread-safe.
+/// several processes share the record); without one (benchmarks) it only counts submissions,
+/// so that it adds neither database commits nor memory that grows with the chain.
+/// Thread-safe.
 class SimulatedServices {
  public:
   explicit SimulatedServices(sql::SqlDatabase* database) : database_(database) {}
@@ -36,13 +37,15 @@ class SimulatedServices {
     std::int64_t commits = 0;
     std::int64_t submissions = 0;
   };
-  /// Every recorded (type, block).
+  /// Every recorded (type, block). kFailedPrecondition without a database.
   Result<std::map<std::pair<std::string, std::uint64_t>, Record>> Records();
+
+  /// Submissions so far (with or without a database).
+  std::uint64_t submissions() const { return submissions_.load(); }
 
  private:
   sql::SqlDatabase* database_;
-  std::mutex mutex_;
-  std::map<std::pair<std::string, std::uint64_t>, Record> memory_;  // guarded by mutex_
+  std::atomic<std::uint64_t> submissions_{0};
 };
 
 struct SimulatedLimits {

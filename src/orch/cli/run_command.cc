@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "orch/api/api_server.h"
+#include "orch/api/pipeline_gauges.h"
 #include "orch/cli/engine_settings.h"
 #include "orch/common/uuid.h"
 #include "orch/engine/job_service.h"
@@ -26,32 +27,6 @@ class UnconfiguredChainHead final : public engine::ChainHead {
 // The clients each job type needs; none is available in this build yet.
 constexpr std::string_view kMissingClients =
     "Madara RPC client (--madara-rpc-url), SNOS runner, prover (--prover), settlement client";
-
-void AddStoreGauges(metrics::MetricsRegistry& registry, store::JobStore& store, queue::Queue& queue,
-                    const engine::QueueLayout& layout) {
-  registry.AddCollector([&registry, &store, &queue, &layout] {
-    if (auto counts = store.CountJobsByTypeAndStatus(); counts.ok()) {
-      for (job::JobType type : job::kAllJobTypes) {
-        for (job::JobStatus status : job::kAllJobStatuses) {
-          const auto it = counts->find({type, status});
-          registry
-              .GetGauge("orch_jobs", "Jobs by type and status",
-                        {{"job_type", std::string(job::ToString(type))},
-                         {"status", std::string(job::ToString(status))}})
-              .Set(it == counts->end() ? 0.0 : static_cast<double>(it->second));
-        }
-      }
-    }
-    for (const queue::QueueConfig& config : layout.Configs()) {
-      if (auto depth = queue.ApproximateNumberOfMessages(config.name); depth.ok()) {
-        registry
-            .GetGauge("orch_queue_visible_messages", "Messages visible in each queue",
-                      {{"queue", config.name}})
-            .Set(static_cast<double>(*depth));
-      }
-    }
-  });
-}
 
 }  // namespace
 
@@ -94,8 +69,8 @@ Result<void> RunServer(const RunOptions& options) {
                            .limit_overrides = engine_options.limits});
   UnconfiguredChainHead chain;
   metrics::MetricsRegistry registry;
-  AddStoreGauges(registry, backends->job_store(), backends->queue(), layout);
   api::StatusReporter status(backends->job_store(), chain, clock, layer);
+  api::AddPipelineGauges(registry, status, backends->job_store(), backends->queue(), layout);
   api::ApiServer::Dependencies dependencies{jobs, backends->job_store(), registry, status, clock};
   api::ApiOptions api_options{
       .host = options.host, .port = options.port, .admin_enabled = options.admin_enabled};

@@ -75,6 +75,11 @@ class Queue {
 
   /// Messages visible now (SQS's ApproximateNumberOfMessages).
   virtual Result<std::uint64_t> ApproximateNumberOfMessages(std::string_view queue) = 0;
+
+  /// How long the oldest message not yet deleted (visible, delayed or in flight) has been in
+  /// the queue; nullopt when the queue is empty (SQS's ApproximateAgeOfOldestMessage).
+  virtual Result<std::optional<std::chrono::milliseconds>> ApproximateAgeOfOldestMessage(
+      std::string_view queue) = 0;
 };
 
 /// Checks a configuration before it is stored: a non-empty name of letters, digits, '_' and

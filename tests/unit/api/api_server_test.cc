@@ -14,6 +14,7 @@
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/recording_alerter.h"
 
+#include "orch/api/pipeline_gauges.h"
 #include "orch/engine/engine_observer.h"
 #include "orch/engine/handler_registry.h"
 #include "orch/engine/job_service.h"
@@ -436,6 +437,28 @@ TEST_F(ApiServerTest, MetricsAreServedAsPrometheusText) {
   EXPECT_THAT(res->body, HasSubstr("# TYPE test_jobs_seen_total counter\n"));
   EXPECT_THAT(res->body, HasSubstr("test_jobs_seen_total 3\n"));
   EXPECT_THAT(res->body, HasSubstr("orch_api_requests_total{code=\"200\"}"));
+}
+
+TEST_F(ApiServerTest, MetricsShowBlockLagJobAndMessageAges) {
+  AddPipelineGauges(metrics_, *reporter_, *store_, *queue_, *layout_);
+  StartServer();
+  ForceStatus(CreateJob(JobType::kSnosRun, 40), JobStatus::kCompleted);
+  clock_.Advance(std::chrono::seconds(30));
+  CreateJob(JobType::kSnosRun, 41);  // its processing message is 0 s old, block 40's 30 s
+  clock_.Advance(std::chrono::seconds(12));
+  auto res = Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_THAT(res->body, HasSubstr("orch_chain_latest_block 42\n"));
+  EXPECT_THAT(res->body, HasSubstr("orch_latest_completed_block{job_type=\"SnosRun\"} 40\n"));
+  EXPECT_THAT(res->body, HasSubstr("orch_block_lag{job_type=\"SnosRun\"} 2\n"));
+  EXPECT_THAT(res->body, HasSubstr("orch_block_lag{job_type=\"ProofCreation\"} NaN\n"));
+  EXPECT_THAT(res->body,
+              HasSubstr("orch_oldest_unfinished_job_age_seconds{job_type=\"SnosRun\"} 12\n"));
+  EXPECT_THAT(res->body, HasSubstr("orch_queue_oldest_message_age_seconds{queue=\"" +
+                                   layout_->ProcessingQueue(JobType::kSnosRun) + "\"} 42\n"));
+  EXPECT_THAT(res->body, HasSubstr("orch_queue_visible_messages{queue=\"" +
+                                   layout_->ProcessingQueue(JobType::kSnosRun) + "\"} 2\n"));
+  EXPECT_THAT(res->body, HasSubstr("orch_jobs{job_type=\"SnosRun\",status=\"Completed\"} 1\n"));
 }
 
 TEST_F(ApiServerTest, StatusReportsTheFailedJobAsBlocking) {

@@ -332,4 +332,28 @@ Result<std::uint64_t> SqlQueue::ApproximateNumberOfMessages(std::string_view que
   return static_cast<std::uint64_t>(count);
 }
 
+Result<std::optional<std::chrono::milliseconds>> SqlQueue::ApproximateAgeOfOldestMessage(
+    std::string_view queue) {
+  ORCH_RETURN_IF_ERROR(Config(queue));
+  std::optional<std::int64_t> oldest;
+  ORCH_RETURN_IF_ERROR(
+      database_.InTransaction(SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+        ParamList params(database_);
+        ORCH_ASSIGN_OR_RETURN(auto rows,
+                              session.Query(fmt::format("SELECT MIN(sent_at) FROM queue_messages "
+                                                        "WHERE queue = {}",
+                                                        params.Add(std::string(queue))),
+                                            params.values()));
+        if (!rows.empty() && rows[0][0]) {
+          ORCH_ASSIGN_OR_RETURN(oldest, sql::ColumnInt64(rows[0], 0, "sent_at"));
+        }
+        return Ok();
+      }));
+  if (!oldest) {
+    return std::optional<std::chrono::milliseconds>();
+  }
+  return std::optional<std::chrono::milliseconds>(
+      std::max(std::chrono::milliseconds(0), clock_.Now() - FromUnixMillis(*oldest)));
+}
+
 }  // namespace orch::queue

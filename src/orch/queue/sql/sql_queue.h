@@ -39,6 +39,8 @@ class SqlQueue final : public Queue {
   Result<void> Nack(std::string_view queue, std::string_view receipt,
                     std::chrono::milliseconds delay) override;
   Result<std::uint64_t> ApproximateNumberOfMessages(std::string_view queue) override;
+  Result<std::optional<std::chrono::milliseconds>> ApproximateAgeOfOldestMessage(
+      std::string_view queue) override;
 
   /// Sending and acking inside a caller's transaction, so that a job change and the messages
   /// it causes commit together (engine/sql_job_committer.h). RequireQueue before the
