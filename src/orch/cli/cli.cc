@@ -6,6 +6,7 @@
 #include "orch/cli/env_file.h"
 #include "orch/cli/run_command.h"
 #include "orch/cli/setup_command.h"
+#include "orch/cli/tool_command.h"
 #include "orch/common/logging.h"
 
 namespace orch::cli {
@@ -143,10 +144,13 @@ int RunCli(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run the orchestrator service");
   AddRunOptions(*run, run_options, max_block);
 
+  const ToolCommand tool(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error exits 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
   }
 
   Result<LogSettings> log_settings = LogSettingsFromEnvironment(&ProcessEnvironment);
@@ -157,7 +161,9 @@ int RunCli(int argc, char** argv) {
   InitLogging(*log_settings);
 
   Result<void> result = Ok();
-  if (setup->parsed()) {
+  if (tool.parsed()) {
+    result = tool.Run(std::cin, std::cout);
+  } else if (setup->parsed()) {
     result = RunSetup(setup_options);
   } else {
     if (run->count("--max-block-to-process") > 0) {

@@ -1,14 +1,19 @@
 #pragma once
 
 // Helpers on 4×64-bit limbs shared by U256 and Montgomery<>, constexpr so that constants are
-// computed at compile time. On x86-64 the carry chains use GCC's add/sub-with-carry builtins at
-// run time: GCC 12 does not turn the portable loops into adc/sbb chains, and the builtins make
-// a field addition about four times faster. Constant evaluation takes the portable path.
+// computed at compile time. On x86-64 the carry chains use the add/sub-with-carry intrinsics
+// (GCC and clang) at run time: GCC 12 does not turn the portable loops into adc/sbb chains, and the
+// builtins make a field addition about four times faster. Constant evaluation takes the portable
+// path.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace orch::crypto::internal {
 
@@ -25,10 +30,10 @@ constexpr std::uint64_t SubWithBorrow(const Limbs& a, const Limbs& b, Limbs& out
     unsigned long long r1 = 0;
     unsigned long long r2 = 0;
     unsigned long long r3 = 0;
-    unsigned char borrow = __builtin_ia32_sbb_u64(0, a[0], b[0], &r0);
-    borrow = __builtin_ia32_sbb_u64(borrow, a[1], b[1], &r1);
-    borrow = __builtin_ia32_sbb_u64(borrow, a[2], b[2], &r2);
-    borrow = __builtin_ia32_sbb_u64(borrow, a[3], b[3], &r3);
+    unsigned char borrow = _subborrow_u64(0, a[0], b[0], &r0);
+    borrow = _subborrow_u64(borrow, a[1], b[1], &r1);
+    borrow = _subborrow_u64(borrow, a[2], b[2], &r2);
+    borrow = _subborrow_u64(borrow, a[3], b[3], &r3);
     out = {r0, r1, r2, r3};
     return borrow;
   }
@@ -50,10 +55,10 @@ constexpr std::uint64_t AddWithCarry(const Limbs& a, const Limbs& b, Limbs& out)
     unsigned long long r1 = 0;
     unsigned long long r2 = 0;
     unsigned long long r3 = 0;
-    unsigned char carry = __builtin_ia32_addcarryx_u64(0, a[0], b[0], &r0);
-    carry = __builtin_ia32_addcarryx_u64(carry, a[1], b[1], &r1);
-    carry = __builtin_ia32_addcarryx_u64(carry, a[2], b[2], &r2);
-    carry = __builtin_ia32_addcarryx_u64(carry, a[3], b[3], &r3);
+    unsigned char carry = _addcarry_u64(0, a[0], b[0], &r0);
+    carry = _addcarry_u64(carry, a[1], b[1], &r1);
+    carry = _addcarry_u64(carry, a[2], b[2], &r2);
+    carry = _addcarry_u64(carry, a[3], b[3], &r3);
     out = {r0, r1, r2, r3};
     return carry;
   }

@@ -24,13 +24,13 @@ Result<std::string> ColumnText(const SqlRow& row, std::size_t index, std::string
   return *row[index];
 }
 
-}  // namespace orch::sql
-
-namespace orch::sql {
-
 std::string ParamList::Add(SqlValue value) {
   values_.push_back(std::move(value));
-  return (dialect_ == Dialect::kSqlite ? "?" : "$") + std::to_string(values_.size());
+  // Appended rather than `"?" + std::to_string(...)`, which GCC 12 at -O3 flags with a false
+  // -Wrestrict.
+  std::string placeholder(1, dialect_ == Dialect::kSqlite ? '?' : '$');
+  placeholder += std::to_string(values_.size());
+  return placeholder;
 }
 
 }  // namespace orch::sql
