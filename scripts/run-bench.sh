@@ -16,6 +16,14 @@ fi
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$build_dir/bench/store_bench" --benchmark_min_time=1 "$@"
 
+# Primitives, each next to the npm implementation it is compared with (docs/benchmarks.md).
+"$build_dir/bench/crypto/crypto_bench" "$@"
+node bench/crypto/starknet_js_bench.mjs
+"$build_dir/bench/eth/eth_bench" "$@"
+node bench/eth/eth_js_bench.mjs
+"$build_dir/bench/kzg/kzg_bench" "$@"
+node bench/kzg/kzg_js_bench.mjs
+
 # The whole pipeline over instant simulated services; one JSON line per backend. The defaults
 # follow the engine issue (10k blocks, RSS again at 50k); shorten with PIPELINE_BLOCKS and
 # PIPELINE_RSS_BLOCKS.

@@ -14,6 +14,17 @@ TEST(KeccakTest, KnownVectors) {
             "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
 }
 
+// The point-evaluation precompile (0x0A) returns uint256(FIELD_ELEMENTS_PER_BLOB) ‖ uint256(r);
+// the Starknet core contract compares the keccak of that answer with this constant (spec §8.4).
+TEST(KeccakTest, PointEvaluationPrecompileSuccessHash) {
+  const auto answer = FromHex(
+      "0x0000000000000000000000000000000000000000000000000000000000001000"
+      "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(ToHex(Keccak256(*answer)),
+            "0xb2157d3a40131b14c4c675335465dffde802f0ce5218ad012284d7f275d1b37c");
+}
+
 TEST(KeccakTest, IsNotSha3) {
   // SHA3-256("") is a7ffc6f8…; Ethereum's Keccak uses the original padding.
   EXPECT_NE(ToHex(Keccak256(Bytes{})).substr(0, 10), "0xa7ffc6f8");
