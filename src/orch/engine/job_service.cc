@@ -186,6 +186,7 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
   if (!error.transient() || attempt >= limits.retry_max_attempts) {
     const FailureClass failure =
         error.transient() ? FailureClass::kTransient : FailureClass::kPermanent;
+    // The claim already settled the message, whoever wins the race to fail the job.
     ORCH_RETURN_IF_ERROR(FailJob(std::move(failed), "", failure, std::nullopt));
     return MessageOutcome::Settled();
   }
@@ -208,8 +209,9 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
 
 // Moves `job` (already carrying its failure reason) to Failed and alerts once; the change
 // settles `delivery`. A lost race is not an error (the other writer decided the job's fate).
-Result<void> JobService::FailJob(job::Job job, std::string reason, FailureClass failure,
-                                 const std::optional<DeliveredMessage>& delivery) {
+// Returns how the delivery stands: Settled by the change, or to be acked after a lost race.
+Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason, FailureClass failure,
+                                           const std::optional<DeliveredMessage>& delivery) {
   ORCH_ASSIGN_OR_RETURN(job::Job before, store_.GetJob(job.id));
   if (!reason.empty()) {
     job.metadata.common.RecordFailure(std::move(reason));
@@ -218,7 +220,7 @@ Result<void> JobService::FailJob(job::Job job, std::string reason, FailureClass 
   job.lease.reset();
   Result<job::Job> stored = committer_.UpdateJob(job, before.version, {}, delivery);
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
-    return Ok();
+    return MessageOutcome::Ack();
   }
   ORCH_RETURN_IF_ERROR(stored);
   observer_.OnTransition(job.type, before.status, JobStatus::kFailed);
@@ -226,7 +228,7 @@ Result<void> JobService::FailJob(job::Job job, std::string reason, FailureClass 
   spdlog::error("{} {} ({}) failed: {}", job::ToString(job.type), job.internal_id, job.id,
                 stored->metadata.common.failure_reason.value_or(""));
   Alert(*stored, "Job Failed", FailureAlertText(*stored, "Job Failed Alert"));
-  return Ok();
+  return MessageOutcome::Settled();
 }
 
 Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
@@ -259,8 +261,7 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
     }
     working.metadata.common.RecordFailure(
         fmt::format("Verification failed: {}", verification.error().ToString()));
-    ORCH_RETURN_IF_ERROR(FailJob(std::move(working), "", FailureClass::kPermanent, delivery));
-    return MessageOutcome::Settled();
+    return FailJob(std::move(working), "", FailureClass::kPermanent, delivery);
   }
 
   // Every outcome is one change that also settles the message; when another writer was first,
@@ -292,11 +293,10 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
       rejected.metadata.common.RecordFailure(
           fmt::format("Verification rejected: {}", verification->reason));
       if (attempts >= limits.max_process_attempts) {
-        ORCH_RETURN_IF_ERROR(FailJob(
+        return FailJob(
             std::move(rejected),
             fmt::format("Verification rejected. Max process attempts reached: {}", attempts),
-            FailureClass::kRejected, delivery));
-        return MessageOutcome::Settled();
+            FailureClass::kRejected, delivery);
       }
       rejected.status = JobStatus::kVerificationFailed;
       return stored_or_duplicate(Store(
@@ -336,13 +336,10 @@ Result<MessageOutcome> JobService::HandleDeadLetter(
   if (!job::NextStatus(job.status, JobEvent::kDeadLettered).ok()) {
     return MessageOutcome::Ack();  // Completed or already Failed
   }
-  ORCH_RETURN_IF_ERROR(
-      FailJob(job,
-              fmt::format("Job moved to DLQ after exhausting retries (last status: {})",
-                          job::ToString(job.status)),
-              FailureClass::kPermanent, delivery));
-  // FailJob acks only when it changed the job; a lost race leaves the message to ack here.
-  return MessageOutcome::Ack();
+  return FailJob(job,
+                 fmt::format("Job moved to DLQ after exhausting retries (last status: {})",
+                             job::ToString(job.status)),
+                 FailureClass::kPermanent, delivery);
 }
 
 Result<job::Job> JobService::RetryJob(std::string_view id) {

@@ -109,8 +109,8 @@ class JobService {
  private:
   // Puts a LockedForProcessing job back to its previous status and re-enqueues it.
   Result<bool> ReturnLeasedJob(const job::Job& job, bool expired);
-  Result<void> FailJob(job::Job job, std::string reason, FailureClass failure,
-                       const std::optional<DeliveredMessage>& delivery);
+  Result<MessageOutcome> FailJob(job::Job job, std::string reason, FailureClass failure,
+                                 const std::optional<DeliveredMessage>& delivery);
   Result<job::Job> Store(const job::Job& updated, const job::Job& before,
                          const std::vector<OutgoingMessage>& messages = {},
                          const std::optional<DeliveredMessage>& settles = std::nullopt);
