@@ -11,6 +11,7 @@ find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 # Debian's cpp-httplib is a compiled library whose users must share its feature macros; its
 # pkg-config file carries them.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 if(ORCH_WITH_POSTGRES)
   pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 endif()

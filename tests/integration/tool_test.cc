@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/testdata.h"
+
 #include "orch/common/strings.h"
 #include "orch/crypto/felt.h"
 #include "orch/crypto/poseidon.h"
@@ -98,18 +100,9 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-// $ORCHESTRATOR_TESTDATA if set, else <project>/../shared/testdata.
-fs::path TestdataDir() {
-  const char* from_env = std::getenv("ORCHESTRATOR_TESTDATA");
-  if (from_env != nullptr && *from_env != '\0') {
-    return from_env;
-  }
-  return fs::path(ORCH_PROJECT_SOURCE_DIR) / ".." / "shared" / "testdata";
-}
-
 // The path of a test vector; fails the test (use with ASSERT_NO_FATAL_FAILURE) when missing.
 void Testdata(const std::string& relative, std::string& path) {
-  path = (TestdataDir() / relative).string();
+  path = test_support::TestdataPath(relative).string();
   ASSERT_TRUE(fs::is_regular_file(path))
       << "test vector " << path
       << " is missing: the tool tests need the shared test data (set ORCHESTRATOR_TESTDATA to "

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/testdata.h"
 #include "tests/unit/kzg/field_reference.h"
 #include "tests/unit/kzg/testdata.h"
 
@@ -16,12 +17,12 @@
 namespace orch::kzg {
 namespace {
 
+using orch::test_support::ReadTestdata;
 using test_support::BitReverse12;
 using test_support::EvaluatePolynomial;
 using test_support::FromUint64;
 using test_support::Modulus;
 using test_support::ModulusMinusOne;
-using test_support::ReadTestdata;
 using test_support::RootOfUnityPower;
 
 std::vector<FieldBytes> RandomFelts(std::size_t count, std::uint64_t seed) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/testdata.h"
 #include "tests/unit/kzg/field_reference.h"
 #include "tests/unit/kzg/testdata.h"
 
@@ -18,10 +19,10 @@ namespace orch::kzg {
 namespace {
 
 namespace fs = std::filesystem;
+using orch::test_support::ReadTestdata;
 using test_support::EvaluatePolynomial;
 using test_support::FromUint64;
 using test_support::Modulus;
-using test_support::ReadTestdata;
 
 // Every test here loads the mainnet setup once per process (about 2 s).
 class KzgTest : public ::testing::Test {

@@ -1,10 +1,9 @@
 #include "tests/unit/kzg/testdata.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <vector>
+
+#include "tests/support/testdata.h"
 
 #include "orch/common/strings.h"
 
@@ -30,32 +29,11 @@ Result<FieldBytes> FromDecimal(std::string_view digits) {
 
 }  // namespace
 
-std::filesystem::path TestdataDir() {
-  const char* from_env = std::getenv("ORCHESTRATOR_TESTDATA");
-  if (from_env != nullptr && *from_env != '\0') {
-    return from_env;
-  }
-  return std::filesystem::path(ORCH_PROJECT_SOURCE_DIR) / ".." / "shared" / "testdata";
-}
-
-Result<std::string> ReadTestdata(std::string_view relative) {
-  const std::filesystem::path path = TestdataDir() / relative;
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return Error::NotFound(
-        "test vector {} is missing: the KZG tests need the shared test data (set "
-        "ORCHESTRATOR_TESTDATA to its directory, default <project>/../shared/testdata)",
-        path.string());
-  }
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
 Result<SettlementVector> ReadSettlementVector() {
   ORCH_ASSIGN_OR_RETURN(const std::string output,
-                        ReadTestdata("settlement/6806848/program_output.txt"));
-  ORCH_ASSIGN_OR_RETURN(const std::string blob_hex, ReadTestdata("settlement/6806848/blob.hex"));
+                        orch::test_support::ReadTestdata("settlement/6806848/program_output.txt"));
+  ORCH_ASSIGN_OR_RETURN(const std::string blob_hex,
+                        orch::test_support::ReadTestdata("settlement/6806848/blob.hex"));
   std::vector<FieldBytes> words;
   for (const std::string_view line : SplitString(output, '\n')) {
     if (!TrimWhitespace(line).empty()) {

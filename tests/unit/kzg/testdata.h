@@ -2,9 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <filesystem>
-#include <string>
-#include <string_view>
 
 #include "orch/common/result.h"
 #include "orch/kzg/blob.h"
@@ -12,13 +9,6 @@
 // The real chain vectors in ../shared/testdata (see its MANIFEST.md). They are required: a
 // missing directory is an error, never a skip.
 namespace orch::kzg::test_support {
-
-/// $ORCHESTRATOR_TESTDATA if set, else <project>/../shared/testdata.
-std::filesystem::path TestdataDir();
-
-/// The content of TestdataDir()/relative.
-/// Errors: kNotFound naming the path and how to point the tests at the vectors.
-Result<std::string> ReadTestdata(std::string_view relative);
 
 /// settlement/6806848: a Sepolia state update with one blob. The OS output holds z (word 10),
 /// the blob's commitment (words 12 and 13: low and high 192 bits) and y = p(z) (words 14 and
