@@ -24,6 +24,11 @@ node bench/eth/eth_js_bench.mjs
 "$build_dir/bench/kzg/kzg_bench" "$@"
 node bench/kzg/kzg_js_bench.mjs
 
+# Starknet data formats: DA encoding to KZG commitments, compression, PIE parsing and facts.
+"$build_dir/bench/starknet/starknet_da_bench" "$@"
+"$build_dir/bench/starknet/starknet_compression_bench" "$@"
+"$build_dir/bench/cairo/cairo_bench" "$@"
+
 # The whole pipeline over instant simulated services; one JSON line per backend. The defaults
 # follow the engine issue (10k blocks, RSS again at 50k); shorten with PIPELINE_BLOCKS and
 # PIPELINE_RSS_BLOCKS.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/support/testdata.h"
+#include "tests/support/tool_runner.h"
 
 #include "orch/common/strings.h"
 #include "orch/crypto/felt.h"
@@ -28,67 +29,13 @@ namespace orch::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory, removed with its content at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "orch-tool-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) == nullptr ? "" : pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-// Runs `orchestrator tool <arguments>` (shell-quoted by the caller) with standard input from
-// `stdin_file` (default: nothing) and captures its output.
-CommandResult RunTool(const TempDir& dir, const std::string& arguments,
-                      const std::string& stdin_file = "/dev/null") {
-  const std::string out = dir.File("stdout");
-  const std::string err = dir.File("stderr");
-  const std::string command = std::string(ORCH_BINARY) + " tool " + arguments + " <" + stdin_file +
-                              " >" + out + " 2>" + err;
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
-}
-
-// The output of a successful run, without its final newline; fails the test otherwise.
-std::string Output(const TempDir& dir, const std::string& arguments,
-                   const std::string& stdin_file = "/dev/null") {
-  const CommandResult result = RunTool(dir, arguments, stdin_file);
-  EXPECT_EQ(result.exit_code, 0) << arguments << ": " << result.err;
-  EXPECT_TRUE(result.err.empty()) << arguments << ": " << result.err;
-  std::string text = result.out;
-  if (!text.empty() && text.back() == '\n') {
-    text.pop_back();
-  }
-  return text;
-}
+using test_support::CommandResult;
+using test_support::Output;
+using test_support::ReadFile;
+using test_support::RunTool;
+using test_support::TempDir;
+using test_support::Testdata;
+using test_support::WriteFile;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -98,15 +45,6 @@ std::vector<std::string> Lines(const std::string& text) {
     }
   }
   return lines;
-}
-
-// The path of a test vector; fails the test (use with ASSERT_NO_FATAL_FAILURE) when missing.
-void Testdata(const std::string& relative, std::string& path) {
-  path = test_support::TestdataPath(relative).string();
-  ASSERT_TRUE(fs::is_regular_file(path))
-      << "test vector " << path
-      << " is missing: the tool tests need the shared test data (set ORCHESTRATOR_TESTDATA to "
-         "its directory, default <project>/../shared/testdata)";
 }
 
 // Hex as the tool prints it: "0x", lower case, no surrounding whitespace.

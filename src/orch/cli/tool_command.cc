@@ -13,6 +13,8 @@
 #include <system_error>
 #include <vector>
 
+#include "orch/cli/starknet_tools.h"
+#include "orch/cli/tool_input.h"
 #include "orch/common/strings.h"
 #include "orch/crypto/felt.h"
 #include "orch/crypto/pedersen.h"
@@ -71,35 +73,6 @@ struct KzgOptions {
   std::string z;
   std::string trusted_setup;
 };
-
-// The content of `path`, or of `in` for "-". `flag` names the option in errors.
-Result<std::string> ReadInput(std::string_view flag, const std::string& path, std::istream& in) {
-  if (path == "-") {
-    std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) {
-      return Error::Unavailable("{} -: cannot read standard input", flag);
-    }
-    return content;
-  }
-  std::error_code ignored;
-  if (fs::is_directory(path, ignored)) {
-    return Error::InvalidArgument("{} {}: is a directory, not a file", flag, path);
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    const int error_number = errno;
-    if (!fs::exists(path, ignored)) {
-      return Error::NotFound("{} {}: no such file", flag, path);
-    }
-    return Error::Unavailable("{} {}: cannot be read: {}", flag, path,
-                              std::generic_category().message(error_number));
-  }
-  std::string content{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) {
-    return Error::Unavailable("{} {}: reading failed", flag, path);
-  }
-  return content;
-}
 
 // A felt in either form; `what` names it in errors ("pedersen argument 2").
 Result<Felt> ParseFelt(std::string_view text, std::string_view what) {
@@ -175,7 +148,7 @@ std::string FlagAndPath(std::string_view flag, const std::string& path) {
 
 // The one blob in `path`: hex, with or without 0x, surrounding whitespace ignored.
 Result<kzg::Blob> ReadBlob(const std::string& path, std::istream& in) {
-  ORCH_ASSIGN_OR_RETURN(const std::string content, ReadInput("--blob", path, in));
+  ORCH_ASSIGN_OR_RETURN(const std::string content, ReadToolInput("--blob", path, in));
   Result<kzg::Blob> blob = kzg::Blob::FromHex(content);
   if (!blob.ok()) {
     return blob.error().WithContext(FlagAndPath("--blob", path));
@@ -226,7 +199,7 @@ Result<void> RunKeccak(const KeccakOptions& options, const CLI::App& command, st
   } else if (command.count("--text") > 0) {
     data.assign(options.text.begin(), options.text.end());
   } else {
-    ORCH_ASSIGN_OR_RETURN(const std::string content, ReadInput("--file", options.file, in));
+    ORCH_ASSIGN_OR_RETURN(const std::string content, ReadToolInput("--file", options.file, in));
     data.assign(content.begin(), content.end());
   }
   eth::Hash32 hash = eth::Keccak256(data);
@@ -294,7 +267,8 @@ Result<void> WriteFile(const fs::path& path, std::string_view content) {
 Result<void> RunBlobFromFelts(const BlobFromFeltsOptions& options, std::istream& in,
                               std::ostream& out) {
   const std::string source = FlagAndPath("--felts", options.felts_file);
-  ORCH_ASSIGN_OR_RETURN(const std::string content, ReadInput("--felts", options.felts_file, in));
+  ORCH_ASSIGN_OR_RETURN(const std::string content,
+                        ReadToolInput("--felts", options.felts_file, in));
   ORCH_ASSIGN_OR_RETURN(const std::vector<kzg::FieldBytes> felts, ParseFeltList(content, source));
   if (felts.empty()) {
     return Error::InvalidArgument("{}: no felts", source);
@@ -329,7 +303,7 @@ Result<void> RunBlobToFelts(const BlobToFeltsOptions& options, std::istream& in,
   std::vector<kzg::Blob> blobs;
   for (const std::string& path : options.blob_files) {
     const std::string source = FlagAndPath("--blob", path);
-    ORCH_ASSIGN_OR_RETURN(const std::string content, ReadInput("--blob", path, in));
+    ORCH_ASSIGN_OR_RETURN(const std::string content, ReadToolInput("--blob", path, in));
     // One blob, or several separated by whitespace (as blob-from-felts prints them).
     std::vector<std::string_view> tokens;
     std::string_view rest = content;
@@ -424,12 +398,15 @@ struct ToolCommand::Options {
   BlobToFeltsOptions blob_to_felts_options;
   KzgOptions kzg_commit_options;
   KzgOptions kzg_proof_options;
+
+  std::unique_ptr<StarknetTools> starknet_tools;
 };
 
 ToolCommand::ToolCommand(CLI::App& app) : options_(std::make_unique<Options>()) {
   command_ = app.add_subcommand(
       "tool",
-      "Offline helpers: hashes, the felts <-> blob transform and KZG (no database, no network)");
+      "Offline helpers: hashes, the felts <-> blob transform, KZG, and Starknet data formats "
+      "(no database, no network)");
   command_->require_subcommand(1);
   command_->footer(
       "Results go to standard output: hex with 0x (felts without leading zeros), or one line "
@@ -532,6 +509,8 @@ ToolCommand::ToolCommand(CLI::App& app) : options_(std::make_unique<Options>()) 
       ->type_name("Z")
       ->required();
   AddTrustedSetupOption(*o.kzg_proof, o.kzg_proof_options.trusted_setup);
+
+  o.starknet_tools = std::make_unique<StarknetTools>(*command_);
 }
 
 ToolCommand::~ToolCommand() = default;
@@ -560,6 +539,9 @@ Result<void> ToolCommand::Run(std::istream& in, std::ostream& out) const {
   }
   if (o.kzg_proof->parsed()) {
     return RunKzgProof(o.kzg_proof_options, in, out);
+  }
+  if (o.starknet_tools->parsed()) {
+    return o.starknet_tools->Run(in, out);
   }
   return Error::InvalidArgument("tool: no tool given (see orchestrator tool --help)");
 }
