@@ -490,22 +490,17 @@ class CairoPie::Reader {
 };
 
 Result<CairoPie> CairoPie::ReadFile(const std::filesystem::path& path, const PieLimits& limits) {
-  const std::string context = fmt::format("cairo PIE {}", path.string());
-  Result<ZipArchive> zip = ZipArchive::OpenFile(path);
-  if (!zip.ok()) {
-    return zip.error().WithContext(context);
-  }
-  Result<CairoPie> pie = Reader(*zip, limits).Read();
-  if (!pie.ok()) {
-    return pie.error().WithContext(context);
-  }
-  return pie;
+  return ReadZip(ZipArchive::OpenFile(path), limits, fmt::format("cairo PIE {}", path.string()));
 }
 
 Result<CairoPie> CairoPie::ReadBytes(std::span<const std::uint8_t> zip_bytes,
                                      const PieLimits& limits) {
-  const std::string context = fmt::format("cairo PIE ({} bytes in memory)", zip_bytes.size());
-  Result<ZipArchive> zip = ZipArchive::OpenBytes(zip_bytes);
+  return ReadZip(ZipArchive::OpenBytes(zip_bytes), limits,
+                 fmt::format("cairo PIE ({} bytes in memory)", zip_bytes.size()));
+}
+
+Result<CairoPie> CairoPie::ReadZip(Result<ZipArchive> zip, const PieLimits& limits,
+                                   std::string_view context) {
   if (!zip.ok()) {
     return zip.error().WithContext(context);
   }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orch/cairo/pie_memory.h"
@@ -13,6 +14,8 @@
 #include "orch/crypto/felt.h"
 
 namespace orch::cairo {
+
+class ZipArchive;
 
 /// Upper bounds applied while reading a PIE zip, checked against the zip directory before
 /// anything is decompressed and again while decompressing.
@@ -113,6 +116,9 @@ class CairoPie {
 
  private:
   class Reader;
+
+  static Result<CairoPie> ReadZip(Result<ZipArchive> zip, const PieLimits& limits,
+                                  std::string_view context);
 
   CairoPie() = default;
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/testdata.h"
+#include "tests/unit/starknet/da_vectors.h"
 
 #include "orch/kzg/blob.h"
 #include "orch/kzg/blob_transform.h"
@@ -67,22 +67,15 @@ StateDiff SmallDiff() {
 }
 
 TEST(DaEncoderTest, UpToStarknet0_13_2ItIsTheLegacyEncodingOfThePublishedBlob) {
-  const Result<std::string> update_text = test_support::ReadTestdata("da/state_update/631861.json");
-  ASSERT_TRUE(update_text.ok()) << update_text.error().ToString();
-  const Result<std::string> nonce_text = test_support::ReadTestdata("da/nonces/631861.json");
-  ASSERT_TRUE(nonce_text.ok()) << nonce_text.error().ToString();
-  const Result<std::string> blob_text = test_support::ReadTestdata("da/blob/631861.hex");
-  ASSERT_TRUE(blob_text.ok()) << blob_text.error().ToString();
-  const Result<StateUpdate> update = ParseStateUpdateJson(*update_text);
-  ASSERT_TRUE(update.ok()) << update.error().ToString();
+  const Result<test_support::DaVector> vector = test_support::ReadDaVector(631861);
+  ASSERT_TRUE(vector.ok()) << vector.error().ToString();
 
   for (const std::string_view version : {"0.13.1", "0.13.2"}) {
     SCOPED_TRACE(version);
-    Result<TableNonceSource> nonces = TableNonceSource::FromJson(631861, *nonce_text);
-    ASSERT_TRUE(nonces.ok()) << nonces.error().ToString();
+    TableNonceSource nonces = vector->nonces;
     UnusedAliasSource aliases;
     const Result<std::vector<Felt>> felts =
-        EncodeStateDiffForDa(update->state_diff, Version(version), 631861, *nonces, aliases);
+        EncodeStateDiffForDa(vector->update.state_diff, Version(version), 631861, nonces, aliases);
     ASSERT_TRUE(felts.ok()) << felts.error().ToString();
     std::vector<kzg::FieldBytes> coefficients;
     for (const Felt& felt : *felts) {
@@ -91,7 +84,7 @@ TEST(DaEncoderTest, UpToStarknet0_13_2ItIsTheLegacyEncodingOfThePublishedBlob) {
     const Result<std::vector<kzg::Blob>> blobs = kzg::FeltsToBlobs(coefficients);
     ASSERT_TRUE(blobs.ok()) << blobs.error().ToString();
     ASSERT_EQ(blobs->size(), 1u);
-    EXPECT_EQ(blobs->front(), *kzg::Blob::FromHex(*blob_text));
+    EXPECT_EQ(blobs->front(), vector->blob);
   }
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/testdata.h"
+#include "tests/unit/starknet/da_vectors.h"
 
 #include "orch/kzg/blob.h"
 #include "orch/kzg/blob_transform.h"
@@ -20,7 +20,6 @@ namespace orch::starknet {
 namespace {
 
 using crypto::Felt;
-using orch::test_support::ReadTestdata;
 using ::testing::HasSubstr;
 
 constexpr StarknetVersion kLegacyVersion{0, 13, 2};
@@ -57,23 +56,6 @@ DaStateDiff ExpectRoundTrip(const std::vector<Felt>& felts, const StarknetVersio
   return decoded->diff;
 }
 
-std::vector<Felt> ReadBlobFelts(const std::string& file) {
-  const Result<std::string> hex = ReadTestdata(file);
-  EXPECT_TRUE(hex.ok()) << hex.error().ToString();
-  if (!hex.ok()) {
-    return {};
-  }
-  const Result<kzg::Blob> blob = kzg::Blob::FromHex(*hex);
-  EXPECT_TRUE(blob.ok()) << blob.error().ToString();
-  const Result<std::vector<kzg::FieldBytes>> coefficients = kzg::BlobToFelts(*blob);
-  EXPECT_TRUE(coefficients.ok()) << coefficients.error().ToString();
-  std::vector<Felt> felts;
-  for (const kzg::FieldBytes& bytes : *coefficients) {
-    felts.push_back(Felt::FromBytesBe(bytes).value());
-  }
-  return felts;
-}
-
 // A diff with every kind of record: storage only, nonce only, class and storage, class only,
 // a large count, and declared classes.
 DaStateDiff SampleDiff() {
@@ -95,7 +77,10 @@ DaStateDiff SampleDiff() {
 TEST(StateDiffDecodingTest, PublishedBlobsRoundTrip) {
   for (const std::uint64_t block : {178u, 631861u, 638353u, 639404u, 640641u, 640644u}) {
     SCOPED_TRACE(block);
-    const std::vector<Felt> felts = ReadBlobFelts(fmt::format("da/blob/{}.hex", block));
+    const Result<std::vector<Felt>> read =
+        test_support::ReadBlobFelts(fmt::format("da/blob/{}.hex", block));
+    ASSERT_TRUE(read.ok()) << read.error().ToString();
+    const std::vector<Felt>& felts = *read;
     ASSERT_EQ(felts.size(), kzg::kFieldElementsPerBlob);
 
     const Result<DecodedDaStateDiff> decoded = DecodeDaStateDiff(felts, kLegacyVersion);
@@ -116,17 +101,12 @@ TEST(StateDiffDecodingTest, PublishedBlobsRoundTrip) {
 
 // The encoder's output for the recorded blocks decodes to what the encoder collected.
 TEST(StateDiffDecodingTest, DecodesTheLegacyEncodingOfRecordedBlocks) {
-  for (const std::uint64_t block : {178u, 631861u, 638353u, 640641u}) {
+  for (const std::uint64_t block : test_support::kDaVectorBlocks) {
     SCOPED_TRACE(block);
-    const Result<std::string> update_text =
-        ReadTestdata(fmt::format("da/state_update/{}.json", block));
-    ASSERT_TRUE(update_text.ok()) << update_text.error().ToString();
-    const Result<std::string> nonce_text = ReadTestdata(fmt::format("da/nonces/{}.json", block));
-    ASSERT_TRUE(nonce_text.ok()) << nonce_text.error().ToString();
-    const Result<StateUpdate> update = ParseStateUpdateJson(*update_text);
-    ASSERT_TRUE(update.ok()) << update.error().ToString();
-    Result<TableNonceSource> nonces = TableNonceSource::FromJson(block, *nonce_text);
-    ASSERT_TRUE(nonces.ok()) << nonces.error().ToString();
+    Result<test_support::DaVector> vector = test_support::ReadDaVector(block);
+    ASSERT_TRUE(vector.ok()) << vector.error().ToString();
+    const StateUpdate* update = &vector->update;
+    TableNonceSource* nonces = &vector->nonces;
 
     const Result<DaStateDiff> collected =
         CollectLegacyDaStateDiff(update->state_diff, block, *nonces);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/support/testdata.h"
+#include "tests/unit/starknet/da_vectors.h"
 
 #include "orch/kzg/blob.h"
 #include "orch/kzg/blob_transform.h"
@@ -54,22 +55,13 @@ class RecordingNonceSource final : public NonceSource {
 // The key check: mainnet (and devnet) blocks of Starknet <= 0.13.2, encoded with the nonces
 // the node answered, give exactly the blob that was published on L1.
 TEST(StateDiffEncodingTest, LegacyEncodingReproducesThePublishedBlobs) {
-  for (const std::uint64_t block : {178u, 631861u, 638353u, 640641u}) {
+  for (const std::uint64_t block : test_support::kDaVectorBlocks) {
     SCOPED_TRACE(block);
-    const Result<std::string> update_text =
-        ReadTestdata(fmt::format("da/state_update/{}.json", block));
-    ASSERT_TRUE(update_text.ok()) << update_text.error().ToString();
-    const Result<std::string> nonce_text = ReadTestdata(fmt::format("da/nonces/{}.json", block));
-    ASSERT_TRUE(nonce_text.ok()) << nonce_text.error().ToString();
-    const Result<std::string> blob_text = ReadTestdata(fmt::format("da/blob/{}.hex", block));
-    ASSERT_TRUE(blob_text.ok()) << blob_text.error().ToString();
-
-    const Result<StateUpdate> update = ParseStateUpdateJson(*update_text);
-    ASSERT_TRUE(update.ok()) << update.error().ToString();
-    Result<TableNonceSource> nonces = TableNonceSource::FromJson(block, *nonce_text);
-    ASSERT_TRUE(nonces.ok()) << nonces.error().ToString();
-    const Result<kzg::Blob> expected = kzg::Blob::FromHex(*blob_text);
-    ASSERT_TRUE(expected.ok()) << expected.error().ToString();
+    Result<test_support::DaVector> vector = test_support::ReadDaVector(block);
+    ASSERT_TRUE(vector.ok()) << vector.error().ToString();
+    const StateUpdate* update = &vector->update;
+    TableNonceSource* nonces = &vector->nonces;
+    const kzg::Blob* expected = &vector->blob;
 
     const Result<std::vector<Felt>> felts =
         EncodeLegacyStateDiff(update->state_diff, block, *nonces);

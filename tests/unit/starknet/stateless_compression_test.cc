@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "tests/support/testdata.h"
+#include "tests/unit/starknet/da_vectors.h"
 
 #include "orch/kzg/blob.h"
 #include "orch/kzg/blob_transform.h"
@@ -438,25 +438,6 @@ TEST(StatelessCompressionTest, TrailingDataIsAnErrorUnlessDecodingAPrefix) {
 // The DA word of the uncompressed encodings that the real blobs hold.
 constexpr StarknetVersion kLegacyVersion{0, 13, 2};
 
-std::vector<Felt> ReadBlobFelts(const std::string& file) {
-  const Result<std::string> hex = test_support::ReadTestdata(file);
-  EXPECT_TRUE(hex.ok()) << hex.error().ToString();
-  if (!hex.ok()) {
-    return {};
-  }
-  const Result<kzg::Blob> blob = kzg::Blob::FromHex(*hex);
-  EXPECT_TRUE(blob.ok()) << blob.error().ToString();
-  const Result<std::vector<kzg::FieldBytes>> coefficients = kzg::BlobToFelts(*blob);
-  EXPECT_TRUE(coefficients.ok()) << coefficients.error().ToString();
-  std::vector<Felt> felts;
-  for (const kzg::FieldBytes& bytes : *coefficients) {
-    const Result<Felt> felt = Felt::FromBytesBe(bytes);
-    EXPECT_TRUE(felt.ok()) << felt.error().ToString();
-    felts.push_back(felt.ok() ? *felt : Felt());
-  }
-  return felts;
-}
-
 // What the real blobs hold. None is stateless-compressed: every one is the uncompressed
 // <= 0.13.2 encoding (the 6806848 settlement blob too: that appchain ran a 0.13.2 OS, whose
 // output already has the 10-word header). Its first felt, n_contracts, reads as a header of
@@ -481,7 +462,9 @@ TEST(StatelessCompressionTest, RealBlobsAreUncompressed0_13_2DiffsThatRoundTrip)
   };
   for (const RealBlob& real : blobs) {
     SCOPED_TRACE(real.file);
-    const std::vector<Felt> felts = ReadBlobFelts(real.file);
+    const Result<std::vector<Felt>> read = test_support::ReadBlobFelts(real.file);
+    ASSERT_TRUE(read.ok()) << read.error().ToString();
+    const std::vector<Felt>& felts = *read;
     ASSERT_EQ(felts.size(), kzg::kFieldElementsPerBlob);
 
     const Result<StatelessDecompression> as_compressed = DecompressStatelessPrefix(felts);
