@@ -11,6 +11,7 @@
 #include "orch/common/strings.h"
 #include "orch/crypto/felt.h"
 #include "orch/crypto/u256.h"
+#include "orch/starknet/os_config_hash.h"
 #include "orch/starknet/program_output_file.h"
 
 namespace orch::testing {
@@ -200,6 +201,18 @@ TEST(StarknetToolTest, PieInfoMatchesTheManifest) {
     EXPECT_EQ(info["output"].size(), vector.output_size);
     EXPECT_GT(info["n_steps"].get<std::uint64_t>(), 0u);
   }
+  // Word 7 of the Sepolia OS output is the config hash of its chain id and fee token (STRK).
+  std::string sepolia;
+  ASSERT_NO_FATAL_FAILURE(Testdata("pie/sepolia_924016.zip", sepolia));
+  const json sepolia_info = ParseJson(Output(dir, "pie-info --pie " + sepolia));
+  const starknet::OsConfig config{
+      .chain_id = crypto::Felt::FromShortString("SN_SEPOLIA").value(),
+      .fee_token_address = crypto::Felt::FromHex(
+                               "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d")
+                               .value(),
+      .public_keys = {}};
+  EXPECT_EQ(sepolia_info["output"][7], starknet::OsConfigHash(config).ToHex());
+
   std::string fibonacci;
   ASSERT_NO_FATAL_FAILURE(Testdata("pie/fibonacci_rust.zip", fibonacci));
   const json info = ParseJson(Output(dir, "pie-info --pie -", fibonacci));
