@@ -2,7 +2,9 @@
 # Starts and stops the services the tests need, on free loopback ports, in a throwaway
 # directory. Nothing is installed system-wide and nothing listens beyond 127.0.0.1.
 #
-#   scripts/test-services.sh start [DIR]   start PostgreSQL; print `export VAR=...` lines
+#   scripts/test-services.sh start [DIR]   start PostgreSQL, check Anvil; print `export VAR=...`
+#                                          lines (tests start private Anvil nodes themselves:
+#                                          they pause mining and restart nodes)
 #   scripts/test-services.sh stop [DIR]    stop what `start` started
 #
 # Use: eval "$(scripts/test-services.sh start)"; make test; scripts/test-services.sh stop
@@ -46,6 +48,14 @@ stop_postgres() {
   rm -rf "$dir/postgres" "$dir/postgres.port"
 }
 
+check_anvil() {
+  local anvil
+  anvil="$(cd "$(dirname "$0")/.." && pwd)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+  "$anvil" --version >/dev/null 2>&1 ||
+    { echo "test-services: Anvil is not installed at $anvil (scripts/install-deps.sh)" >&2; exit 1; }
+  echo "export ORCH_TEST_ANVIL_BIN=$anvil"
+}
+
 case "$action" in
   start)
     mkdir -p "$dir"
@@ -53,6 +63,7 @@ case "$action" in
     chmod 755 "$dir"
     stop_postgres
     start_postgres
+    check_anvil
     ;;
   stop)
     stop_postgres

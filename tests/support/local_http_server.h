@@ -17,6 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/loopback_port.h"
+
 namespace orch::testing {
 
 /// An httplib server on 127.0.0.1 at a free port, serving on its own thread until destroyed.
@@ -55,19 +57,8 @@ class LocalHttpServer {
   std::thread thread_;
 };
 
-/// A port on 127.0.0.1 that nothing listens on: bound to learn a free one, then closed.
-inline int ClosedLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+/// A port on 127.0.0.1 that nothing listens on.
+inline int ClosedLoopbackPort() { return test_support::FreeLoopbackPort(); }
 
 /// Lets a server handler block until the test opens it (or 10 s pass, so that a failing test
 /// cannot hang the server's shutdown).
