@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "tests/support/temp_dir.h"
 #include "tests/support/testdata.h"
 
 // Running `orchestrator tool ...` from tests: a scratch directory, the command's exit code and
@@ -17,27 +18,6 @@
 namespace orch::test_support {
 
 namespace fs = std::filesystem;
-
-// A fresh directory, removed with its content at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "orch-tool-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) == nullptr ? "" : pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 struct CommandResult {
   int exit_code = -1;

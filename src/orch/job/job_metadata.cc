@@ -195,6 +195,8 @@ json SpecificToJson(const DaMetadata& da) {
       {"block_number", da.block_number},
       {"blob_data_path", OptionalToJson(da.blob_data_path)},
       {"tx_hash", OptionalToJson(da.tx_hash)},
+      {"blob_count", OptionalToJson(da.blob_count)},
+      {"starknet_version", OptionalToJson(da.starknet_version)},
   };
 }
 
@@ -288,6 +290,8 @@ std::optional<std::string> ReadDa(FieldReader& reader, DaMetadata& da) {
   reader.Required("block_number", da.block_number);
   reader.Optional("blob_data_path", da.blob_data_path);
   reader.Optional("tx_hash", da.tx_hash);
+  reader.Optional("blob_count", da.blob_count);
+  reader.Optional("starknet_version", da.starknet_version);
   return reader.error();
 }
 

@@ -79,6 +79,10 @@ struct DaMetadata {
   std::uint64_t block_number = 0;
   std::optional<std::string> blob_data_path;
   std::optional<std::string> tx_hash;
+  // Set by the job; not in the reference (which stores one blob and never reads it back): the
+  // number of blobs at blob_data_path and the Starknet version that picked their encoding.
+  std::optional<std::uint64_t> blob_count;
+  std::optional<std::string> starknet_version;
 
   bool operator==(const DaMetadata&) const = default;
 };

@@ -86,7 +86,11 @@ TEST(JobMetadataTest, EverySpecificTypeRoundTrips) {
   snos.full_output = true;
   snos.snos_fact = "0x1234";
   snos.snos_n_steps = 99;
-  DaMetadata da{.block_number = 5, .blob_data_path = "5/blob_data.txt", .tx_hash = "NA"};
+  DaMetadata da{.block_number = 5,
+                .blob_data_path = "5/blob_data.txt",
+                .tx_hash = "NA",
+                .blob_count = 2,
+                .starknet_version = "0.13.2"};
   AggregatorMetadata aggregator;
   aggregator.batch_num = 2;
   aggregator.bucket_id = "bucket";
