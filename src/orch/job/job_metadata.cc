@@ -229,6 +229,10 @@ json SpecificToJson(const StateUpdateMetadata& state_update) {
         {"gas_multiplier", attempt.gas_multiplier},
         {"status", attempt.status},
         {"error", OptionalToJson(attempt.error)},
+        {"max_fee_per_gas", OptionalToJson(attempt.max_fee_per_gas)},
+        {"max_priority_fee_per_gas", OptionalToJson(attempt.max_priority_fee_per_gas)},
+        {"max_fee_per_blob_gas", OptionalToJson(attempt.max_fee_per_blob_gas)},
+        {"submitted_at_ms", OptionalToJson(attempt.submitted_at_ms)},
     });
   }
   const SettlementContext& context = state_update.context;
@@ -332,6 +336,10 @@ std::optional<std::string> ReadStateUpdate(FieldReader& reader, StateUpdateMetad
         attempt_reader.Required("gas_multiplier", attempt.gas_multiplier);
         attempt_reader.Required("status", attempt.status);
         attempt_reader.Optional("error", attempt.error);
+        attempt_reader.Optional("max_fee_per_gas", attempt.max_fee_per_gas);
+        attempt_reader.Optional("max_priority_fee_per_gas", attempt.max_priority_fee_per_gas);
+        attempt_reader.Optional("max_fee_per_blob_gas", attempt.max_fee_per_blob_gas);
+        attempt_reader.Optional("submitted_at_ms", attempt.submitted_at_ms);
         if (attempt_reader.error()) {
           return attempt_reader.error();
         }

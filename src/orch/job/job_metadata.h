@@ -109,8 +109,16 @@ struct TxAttempt {
   std::string tx_hash;
   std::uint64_t nonce = 0;
   std::string gas_multiplier;  // "2.20" style
-  std::string status;  // Finalized | Replaced | TimedOut | RejectedUnderpriced | SubmissionFailed
+  // Finalized | Replaced | TimedOut | RejectedUnderpriced | SubmissionFailed, and ours: Signed
+  // (recorded, maybe not sent yet), Submitted (sent, not mined), Mined (awaiting confirmations).
+  std::string status;
   std::optional<std::string> error;
+  // Ours, so that an attempt can be rebuilt byte for byte after a restart: its fees (decimal
+  // wei) and when it was sent (Unix milliseconds).
+  std::optional<std::string> max_fee_per_gas;
+  std::optional<std::string> max_priority_fee_per_gas;
+  std::optional<std::string> max_fee_per_blob_gas;
+  std::optional<std::int64_t> submitted_at_ms;
 
   bool operator==(const TxAttempt&) const = default;
 };

@@ -96,8 +96,20 @@ TEST(JobMetadataTest, EverySpecificTypeRoundTrips) {
   aggregator.bucket_id = "bucket";
   ProvingMetadata proof_registration;
   proof_registration.input_path = ProvingInputPath{ProvingInputPath::Kind::kProof, "1/proof.json"};
+  StateUpdateMetadata state_update;
+  state_update.tx_nonce = 7;
+  state_update.tx_attempts.push_back({.attempt_no = 1,
+                                      .tx_hash = "0xab",
+                                      .nonce = 7,
+                                      .gas_multiplier = "1.00",
+                                      .status = "Submitted",
+                                      .error = std::nullopt,
+                                      .max_fee_per_gas = "2201000000",
+                                      .max_priority_fee_per_gas = "1000000",
+                                      .max_fee_per_blob_gas = "2",
+                                      .submitted_at_ms = 1'750'000'000'000});
   for (const SpecificMetadata& specific :
-       std::vector<SpecificMetadata>{snos, da, aggregator, proof_registration}) {
+       std::vector<SpecificMetadata>{snos, da, aggregator, proof_registration, state_update}) {
     JobMetadata metadata;
     metadata.specific = specific;
     metadata.common.RecordFailure("one");
