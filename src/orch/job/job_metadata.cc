@@ -190,14 +190,20 @@ json SpecificToJson(const ProvingMetadata& proving) {
 }
 
 json SpecificToJson(const DaMetadata& da) {
-  return {
+  json out = {
       {"type", "Da"},
       {"block_number", da.block_number},
       {"blob_data_path", OptionalToJson(da.blob_data_path)},
       {"tx_hash", OptionalToJson(da.tx_hash)},
-      {"blob_count", OptionalToJson(da.blob_count)},
-      {"starknet_version", OptionalToJson(da.starknet_version)},
   };
+  // Our additions are left out when absent, so that the reference's shape stays as it was.
+  if (da.blob_count) {
+    out["blob_count"] = *da.blob_count;
+  }
+  if (da.starknet_version) {
+    out["starknet_version"] = *da.starknet_version;
+  }
+  return out;
 }
 
 json SpecificToJson(const AggregatorMetadata& aggregator) {
@@ -222,18 +228,22 @@ json SpecificToJson(const AggregatorMetadata& aggregator) {
 json SpecificToJson(const StateUpdateMetadata& state_update) {
   json attempts = json::array();
   for (const TxAttempt& attempt : state_update.tx_attempts) {
-    attempts.push_back({
-        {"attempt_no", attempt.attempt_no},
-        {"tx_hash", attempt.tx_hash},
-        {"nonce", attempt.nonce},
-        {"gas_multiplier", attempt.gas_multiplier},
-        {"status", attempt.status},
-        {"error", OptionalToJson(attempt.error)},
-        {"max_fee_per_gas", OptionalToJson(attempt.max_fee_per_gas)},
-        {"max_priority_fee_per_gas", OptionalToJson(attempt.max_priority_fee_per_gas)},
-        {"max_fee_per_blob_gas", OptionalToJson(attempt.max_fee_per_blob_gas)},
-        {"submitted_at_ms", OptionalToJson(attempt.submitted_at_ms)},
-    });
+    json out = {
+        {"attempt_no", attempt.attempt_no}, {"tx_hash", attempt.tx_hash},
+        {"nonce", attempt.nonce},           {"gas_multiplier", attempt.gas_multiplier},
+        {"status", attempt.status},         {"error", OptionalToJson(attempt.error)},
+    };
+    // Our additions are left out when absent, so that the reference's shape stays as it was.
+    const auto add = [&out](const char* key, const auto& value) {
+      if (value) {
+        out[key] = *value;
+      }
+    };
+    add("max_fee_per_gas", attempt.max_fee_per_gas);
+    add("max_priority_fee_per_gas", attempt.max_priority_fee_per_gas);
+    add("max_fee_per_blob_gas", attempt.max_fee_per_blob_gas);
+    add("submitted_at_ms", attempt.submitted_at_ms);
+    attempts.push_back(std::move(out));
   }
   const SettlementContext& context = state_update.context;
   return {
