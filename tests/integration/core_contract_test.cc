@@ -34,6 +34,13 @@ namespace {
 
 using crypto::Felt;
 using nlohmann::json;
+using settlement::CalldataStateTransitionFact;
+using settlement::CoreContractState;
+using settlement::EncodeUpdateState;
+using settlement::EncodeUpdateStateKzgDA;
+using settlement::KzgDaStateTransitionFact;
+using settlement::ReadCoreContractState;
+using settlement::SharpFact;
 
 // The aggregator program hash the core contract is deployed with; output word 6 of the vector
 // is not 0, so its fact is registered under this hash (protocols.md §4.6). Any value works.

@@ -246,7 +246,7 @@ json SpecificToJson(const StateUpdateMetadata& state_update) {
     attempts.push_back(std::move(out));
   }
   const SettlementContext& context = state_update.context;
-  return {
+  json out = {
       {"type", "StateUpdate"},
       {"snos_output_path", OptionalToJson(state_update.snos_output_path)},
       {"program_output_path", OptionalToJson(state_update.program_output_path)},
@@ -261,6 +261,10 @@ json SpecificToJson(const StateUpdateMetadata& state_update) {
         {"last_failed", OptionalToJson(context.last_failed)}}},
       {"storage_artifacts_tagged_at", OptionalToJson(state_update.storage_artifacts_tagged_at)},
   };
+  if (state_update.fee_cap_alerted_at_ms) {
+    out["fee_cap_alerted_at_ms"] = *state_update.fee_cap_alerted_at_ms;
+  }
+  return out;
 }
 
 std::optional<std::string> ReadSnos(FieldReader& reader, SnosMetadata& snos) {
@@ -331,6 +335,7 @@ std::optional<std::string> ReadStateUpdate(FieldReader& reader, StateUpdateMetad
   reader.Optional("tx_hash", update.tx_hash);
   reader.Optional("tx_nonce", update.tx_nonce);
   reader.Optional("storage_artifacts_tagged_at", update.storage_artifacts_tagged_at);
+  reader.Optional("fee_cap_alerted_at_ms", update.fee_cap_alerted_at_ms);
   if (const json* attempts = reader.Find("tx_attempts");
       attempts != nullptr && !attempts->is_null()) {
     if (!attempts->is_array()) {

@@ -144,6 +144,8 @@ struct StateUpdateMetadata {
   std::vector<TxAttempt> tx_attempts;
   SettlementContext context;
   std::optional<std::string> storage_artifacts_tagged_at;  // RFC 3339
+  // Ours: when the fee cap last held the transaction back and an alert went out (Unix ms).
+  std::optional<std::int64_t> fee_cap_alerted_at_ms;
 
   bool operator==(const StateUpdateMetadata&) const = default;
 };

@@ -239,6 +239,24 @@ TEST_F(HttpEthereumRpcTest, CallAndEstimateGas) {
   EXPECT_EQ(Call(1), (json{{"method", "eth_estimateGas"}, {"params", {call_object}}}));
 }
 
+TEST_F(HttpEthereumRpcTest, ACallThatReadsBlobHashesCarriesThem) {
+  node_.PushResult("0x");
+  auto rpc = Rpc();
+  eth::Hash32 hash{};
+  hash[0] = 0x01;
+  hash[31] = 0xab;
+  const CallRequest request{.from = std::nullopt,
+                            .to = Addr("0x2222222222222222222222222222222222222222"),
+                            .data = {},
+                            .blob_versioned_hashes = {hash},
+                            .max_fee_per_blob_gas = crypto::U256(255)};
+  ASSERT_TRUE(rpc.Call(request, BlockTag::kLatest).ok());
+  const json params = Call(0)["params"][0];
+  EXPECT_EQ(params["blobVersionedHashes"],
+            json::array({"0x01000000000000000000000000000000000000000000000000000000000000ab"}));
+  EXPECT_EQ(params["maxFeePerBlobGas"], "0xff");
+}
+
 TEST_F(HttpEthereumRpcTest, CallWithoutFromOmitsIt) {
   node_.PushResult("0x");
   auto rpc = Rpc();

@@ -50,6 +50,10 @@ struct CallRequest {
   std::optional<eth::Address> from;
   eth::Address to;
   eth::Bytes data;
+  /// For a call that reads blobhash(i), as a type-3 transaction would: the blobs' versioned
+  /// hashes and the blob fee cap that goes with them.
+  std::vector<eth::Hash32> blob_versioned_hashes;
+  std::optional<crypto::U256> max_fee_per_blob_gas;
 };
 
 /// Errors of every method:

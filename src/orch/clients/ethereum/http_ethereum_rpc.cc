@@ -243,6 +243,16 @@ json CallObject(const CallRequest& request) {
   if (request.from.has_value()) {
     call["from"] = request.from->ToLowerHex();
   }
+  if (!request.blob_versioned_hashes.empty()) {
+    json hashes = json::array();
+    for (const eth::Hash32& hash : request.blob_versioned_hashes) {
+      hashes.push_back(eth::ToHex(hash));
+    }
+    call["blobVersionedHashes"] = std::move(hashes);
+  }
+  if (request.max_fee_per_blob_gas.has_value()) {
+    call["maxFeePerBlobGas"] = request.max_fee_per_blob_gas->ToHex();
+  }
   return call;
 }
 

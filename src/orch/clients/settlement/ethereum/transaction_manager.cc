@@ -216,8 +216,13 @@ Result<std::optional<TransactionProgress>> EthereumTransactionManager::CheckRece
     if (!receipt->success) {
       attempt.status = std::string(kReverted);
       // The node keeps no reason with the receipt: replaying the call gives it.
-      const Result<eth::Bytes> replay = rpc_.Call(
-          {.from = sender_, .to = request.to, .data = request.data}, ethereum::BlockTag::kLatest);
+      ethereum::CallRequest call{.from = sender_, .to = request.to, .data = request.data};
+      if (request.sidecar) {
+        call.blob_versioned_hashes = eth::VersionedHashes(*request.sidecar);
+        ORCH_ASSIGN_OR_RETURN(const Fees fees, FeesOf(attempt));
+        call.max_fee_per_blob_gas = fees.max_blob_fee;
+      }
+      const Result<eth::Bytes> replay = rpc_.Call(call, ethereum::BlockTag::kLatest);
       const std::string reason = replay.ok()
                                      ? "no revert reason (the call succeeds when replayed now)"
                                      : replay.error().message();
@@ -311,7 +316,7 @@ Result<TransactionProgress> EthereumTransactionManager::SendAttempt(
     if (sent.error().transient()) {
       return sent.error();
     }
-    if (Contains(message, "already known")) {
+    if (Contains(message, "already known") || Contains(message, "already imported")) {
       // Sent before a restart: the node has it.
     } else if (Contains(message, "replacement transaction underpriced")) {
       attempt.status = std::string(kRejectedUnderpriced);

@@ -1,0 +1,310 @@
+// The StateTransition handler against our core contract on a private Anvil: the Sepolia state
+// update of ../shared/testdata/settlement/6806848 (its OS output and its real blob) settles;
+// a stuck transaction is replaced at the same nonce; a restart between sending and recording
+// sends nothing twice; a revert fails the job with its reason; the fee cap holds the job with
+// one alert; a node that goes away is a transient error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/recording_alerter.h"
+#include "tests/support/anvil_process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/testdata.h"
+
+#include "orch/clients/ethereum/http_ethereum_rpc.h"
+#include "orch/clients/settlement/ethereum/core_contract.h"
+#include "orch/contracts/deploy.h"
+#include "orch/handlers/state_transition_handler.h"
+#include "orch/http/curl_http_client.h"
+#include "orch/kzg/blob.h"
+#include "orch/objects/fs/fs_object_store.h"
+#include "orch/starknet/os_output.h"
+#include "orch/starknet/program_output_file.h"
+
+namespace orch::handlers {
+namespace {
+
+using crypto::Felt;
+using engine::Verification;
+using ::testing::HasSubstr;
+
+constexpr std::uint64_t kBlock = 218402;  // the vector settles blocks 218378 -> 218402
+const Felt kAggregatorProgramHash = Felt::FromUint64(0xa99);
+
+template <typename T>
+T Unwrap(Result<T> result, std::string_view what) {
+  EXPECT_TRUE(result.ok()) << what << ": " << result.error().ToString();
+  if (!result.ok()) {
+    throw std::runtime_error(std::string(what));
+  }
+  return std::move(result).value();
+}
+
+class StateTransitionAnvilTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    anvil_.emplace(Unwrap(test_support::AnvilProcess::Start(), "anvil"));
+    rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
+        http_, anvil_->url(),
+        ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
+                                         .max_attempts = 1});
+    words_ =
+        Unwrap(starknet::ParseProgramOutputAnyFormat(Unwrap(
+                   test_support::ReadTestdata("settlement/6806848/program_output.txt"), "output")),
+               "parse");
+    const kzg::Blob blob =
+        Unwrap(kzg::Blob::FromHex(
+                   Unwrap(test_support::ReadTestdata("settlement/6806848/blob.hex"), "blob")),
+               "blob hex");
+    blob_.assign(blob.bytes.begin(), blob.bytes.end());
+    store_ = Unwrap(objects::FsObjectStore::Open(dir_.path() + "/artifacts"), "store");
+    ASSERT_TRUE(
+        store_
+            ->Put(fmt::format("{}/program_output.txt", kBlock),
+                  starknet::EncodeProgramOutput(words_, starknet::ProgramOutputFormat::kBincode))
+            .ok());
+    ASSERT_TRUE(store_->Put(fmt::format("{}/blob_data.txt", kBlock), blob_).ok());
+  }
+
+  // Deploys the verifier and the core contract at the state before the vector (or at
+  // `state_root` instead of the vector's) and registers the vector's fact.
+  void DeployContracts(std::optional<Felt> state_root = std::nullopt) {
+    const contracts::Deployment verifier =
+        Unwrap(contracts::DeployMockGpsVerifier(*rpc_, key_), "verifier");
+    const contracts::CoreContractInit init{.verifier = verifier.address,
+                                           .program_hash = words_[6],
+                                           .aggregator_program_hash = kAggregatorProgramHash,
+                                           .config_hash = words_[7],
+                                           .state_root = state_root.value_or(words_[0]),
+                                           .block_number = 218378,
+                                           .block_hash = words_[4]};
+    core_ = Unwrap(contracts::DeployStarknetCoreContract(*rpc_, key_, init), "core").address;
+    Unwrap(contracts::RegisterFact(
+               *rpc_, key_, verifier.address,
+               settlement::SharpFact(kAggregatorProgramHash,
+                                     settlement::KzgDaStateTransitionFact(words_))),
+           "fact");
+  }
+
+  // A fresh transaction manager and handler, as after a restart.
+  void StartHandler(std::optional<crypto::U256> fee_cap = std::nullopt) {
+    const kzg::Kzg* kzg = Unwrap(kzg::Kzg::Shared(), "kzg");
+    transactions_ = std::make_unique<settlement::EthereumTransactionManager>(
+        *rpc_, key_, clock_,
+        settlement::TransactionManagerOptions{.chain_id = 31337,
+                                              .max_fee_bumps = 3,
+                                              .replace_after = std::chrono::seconds(60),
+                                              .confirmations = 2,
+                                              .max_total_fee_wei = fee_cap});
+    handler_ = std::make_unique<StateTransitionHandler>(
+        *store_, *rpc_, *transactions_, alerter_, clock_, *kzg,
+        StateTransitionOptions{.core_contract = core_,
+                               .sidecar_version = eth::SidecarVersion::kEip4844});
+  }
+
+  job::Job NewStateTransitionJob() {
+    job::JobMetadata metadata;
+    metadata.specific = handler_->CreateMetadata(kBlock).value();
+    return job::NewJob(job::JobType::kStateTransition, kBlock, metadata, clock_.Now());
+  }
+
+  void Mine(int blocks = 1) {
+    ASSERT_TRUE(rpc_->Request("anvil_mine", nlohmann::json::array({blocks})).ok());
+  }
+
+  // Verifies until the job is Verified (mining a block after each Pending), or fails.
+  void VerifyUntilSettled(job::Job& job) {
+    for (int poll = 0; poll < 20; ++poll) {
+      const Result<Verification> verification = handler_->Verify(job);
+      ASSERT_TRUE(verification.ok()) << verification.error().ToString();
+      if (verification->outcome == Verification::Outcome::kVerified) {
+        return;
+      }
+      ASSERT_EQ(verification->outcome, Verification::Outcome::kPending) << verification->reason;
+      ASSERT_NO_FATAL_FAILURE(Mine());
+    }
+    FAIL() << "not settled after 20 polls";
+  }
+
+  std::uint64_t MinedTransactions() {
+    return Unwrap(rpc_->GetTransactionCount(key_.GetAddress(), ethereum::BlockTag::kLatest),
+                  "nonce");
+  }
+
+  std::int64_t SettledBlock() {
+    return Unwrap(settlement::ReadCoreContractState(*rpc_, core_), "state").block_number;
+  }
+
+  test_support::TempDir dir_;
+  std::optional<test_support::AnvilProcess> anvil_;
+  http::CurlHttpClient http_;
+  std::unique_ptr<ethereum::HttpEthereumRpc> rpc_;
+  eth::PrivateKey key_ =
+      eth::PrivateKey::FromHex(test_support::AnvilProcess::kDevPrivateKey).value();
+  std::vector<Felt> words_;
+  std::string blob_;
+  std::unique_ptr<objects::FsObjectStore> store_;
+  eth::Address core_;
+  testing::FakeClock clock_;
+  alert::RecordingAlerter alerter_;
+  std::unique_ptr<settlement::EthereumTransactionManager> transactions_;
+  std::unique_ptr<StateTransitionHandler> handler_;
+};
+
+TEST_F(StateTransitionAnvilTest, SettlesTheBlockWithItsBlobAndOneTransaction) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  const std::uint64_t before = MinedTransactions();
+  job::Job job = NewStateTransitionJob();
+  const Result<job::ExternalId> processed = handler_->Process(job);
+  ASSERT_TRUE(processed.ok()) << processed.error().ToString();
+  const auto& record = std::get<job::StateUpdateMetadata>(job.metadata.specific);
+  EXPECT_EQ(record.tx_nonce, before);
+
+  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+  EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
+  EXPECT_EQ(MinedTransactions(), before + 1);
+  ASSERT_EQ(record.tx_attempts.size(), 1u);
+  EXPECT_EQ(record.tx_attempts[0].status, "Finalized");
+
+  // Anvil serves the blob by its versioned hash, byte for byte.
+  const starknet::OsOutput output = Unwrap(starknet::ParseOsOutput(words_), "output");
+  const Result<nlohmann::json> blob = rpc_->Request(
+      "anvil_getBlobByHash",
+      nlohmann::json::array({eth::ToHex(eth::VersionedHash(output.kzg->commitments[0]))}));
+  ASSERT_TRUE(blob.ok()) << blob.error().ToString();
+  EXPECT_EQ(
+      blob->get<std::string>(),
+      eth::ToHex(std::span(reinterpret_cast<const std::uint8_t*>(blob_.data()), blob_.size())));
+
+  // The block is settled: a new job for it sends nothing.
+  job::Job again = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(again).ok());
+  EXPECT_EQ(std::get<job::StateUpdateMetadata>(again.metadata.specific).tx_hash,
+            "0x" + std::string(64, '0'));
+  const Result<Verification> verified = handler_->Verify(again);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->outcome, Verification::Outcome::kVerified);
+  EXPECT_EQ(MinedTransactions(), before + 1);
+}
+
+TEST_F(StateTransitionAnvilTest, AStuckTransactionIsReplacedAndExactlyOneLands) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  const std::uint64_t before = MinedTransactions();
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  ASSERT_TRUE(rpc_->Request("evm_setAutomine", nlohmann::json::array({false})).ok());
+  for (int step = 0; step < 3; ++step) {  // sign, send, wait
+    const Result<Verification> verification = handler_->Verify(job);
+    ASSERT_TRUE(verification.ok()) << verification.error().ToString();
+    ASSERT_EQ(verification->outcome, Verification::Outcome::kPending);
+  }
+  const auto& record = std::get<job::StateUpdateMetadata>(job.metadata.specific);
+  ASSERT_EQ(record.tx_attempts.size(), 1u);
+  EXPECT_EQ(record.tx_attempts[0].status, "Submitted");
+
+  clock_.Advance(std::chrono::seconds(61));
+  for (int step = 0; step < 2; ++step) {  // sign the replacement, send it
+    const Result<Verification> verification = handler_->Verify(job);
+    ASSERT_TRUE(verification.ok()) << verification.error().ToString();
+  }
+  ASSERT_EQ(record.tx_attempts.size(), 2u);
+  EXPECT_EQ(record.tx_attempts[1].status, "Submitted") << record.tx_attempts[1].error.value_or("");
+  EXPECT_EQ(record.tx_attempts[1].nonce, record.tx_attempts[0].nonce);
+
+  ASSERT_TRUE(rpc_->Request("evm_setAutomine", nlohmann::json::array({true})).ok());
+  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+  EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
+  EXPECT_EQ(MinedTransactions(), before + 1) << "exactly one transaction for the block";
+  EXPECT_EQ(record.tx_attempts[0].status, "Replaced");
+  EXPECT_EQ(record.tx_attempts[1].status, "Finalized");
+}
+
+TEST_F(StateTransitionAnvilTest, ARestartBetweenSendingAndRecordingSendsNothingTwice) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  const std::uint64_t before = MinedTransactions();
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  ASSERT_TRUE(handler_->Verify(job).ok());  // signed and stored
+  const job::JobMetadata stored = job.metadata;
+  ASSERT_TRUE(handler_->Verify(job).ok());  // sent (and mined), then killed before storing
+
+  job.metadata = stored;
+  StartHandler();
+  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+  EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
+  EXPECT_EQ(MinedTransactions(), before + 1);
+}
+
+TEST_F(StateTransitionAnvilTest, ARevertFailsTheJobWithTheContractsReason) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts(Felt::FromUint64(0x1234)));  // another previous root
+  StartHandler();
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  std::optional<Error> failure;
+  for (int poll = 0; poll < 10 && !failure; ++poll) {
+    const Result<Verification> verification = handler_->Verify(job);
+    if (!verification.ok()) {
+      failure = verification.error();
+    } else {
+      ASSERT_EQ(verification->outcome, Verification::Outcome::kPending);
+    }
+  }
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_FALSE(failure->transient());
+  EXPECT_THAT(failure->message(), HasSubstr("INVALID_PREVIOUS_ROOT"));
+  EXPECT_EQ(SettledBlock(), 218378);
+}
+
+TEST_F(StateTransitionAnvilTest, TheFeeCapHoldsTheJobWithOneAlertAndSendsNothing) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler(crypto::U256(1));
+  const std::uint64_t before = MinedTransactions();
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  for (int poll = 0; poll < 3; ++poll) {
+    const Result<Verification> verification = handler_->Verify(job);
+    ASSERT_TRUE(verification.ok()) << verification.error().ToString();
+    EXPECT_EQ(verification->outcome, Verification::Outcome::kPending);
+  }
+  ASSERT_EQ(alerter_.alerts().size(), 1u);
+  EXPECT_THAT(alerter_.alerts()[0].message, HasSubstr("more than the cap of 1 wei"));
+  EXPECT_TRUE(std::get<job::StateUpdateMetadata>(job.metadata.specific).tx_attempts.empty());
+  EXPECT_EQ(MinedTransactions(), before);
+}
+
+TEST_F(StateTransitionAnvilTest, ANodeThatGoesAwayIsATransientError) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  anvil_->Kill();
+  const Result<Verification> verification = handler_->Verify(job);
+  ASSERT_FALSE(verification.ok());
+  EXPECT_TRUE(verification.error().transient()) << verification.error().ToString();
+}
+
+TEST_F(StateTransitionAnvilTest, ABlobThatDoesNotMatchTheOutputIsRefusedBeforeSending) {
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  std::string other = blob_;
+  other[127] = static_cast<char>(other[127] ^ 1);  // the low byte of word 3: still canonical
+  ASSERT_TRUE(store_->Put(fmt::format("{}/blob_data.txt", kBlock), other).ok());
+  job::Job job = NewStateTransitionJob();
+  const Result<job::ExternalId> processed = handler_->Process(job);
+  ASSERT_FALSE(processed.ok());
+  EXPECT_FALSE(processed.error().transient());
+  EXPECT_THAT(processed.error().message(), HasSubstr("has commitment"));
+  EXPECT_THAT(processed.error().message(), HasSubstr("but the output commits to"));
+}
+
+}  // namespace
+}  // namespace orch::handlers
