@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_madara_client.h"
 #include "tests/fakes/recording_alerter.h"
 #include "tests/support/anvil_process.h"
 #include "tests/support/temp_dir.h"
@@ -20,12 +21,14 @@
 #include "orch/clients/ethereum/http_ethereum_rpc.h"
 #include "orch/clients/settlement/ethereum/core_contract.h"
 #include "orch/contracts/deploy.h"
+#include "orch/handlers/data_submission_handler.h"
 #include "orch/handlers/state_transition_handler.h"
 #include "orch/http/curl_http_client.h"
 #include "orch/kzg/blob.h"
 #include "orch/objects/fs/fs_object_store.h"
 #include "orch/starknet/os_output.h"
 #include "orch/starknet/program_output_file.h"
+#include "orch/starknet/state_update_json.h"
 
 namespace orch::handlers {
 namespace {
@@ -75,21 +78,25 @@ class StateTransitionAnvilTest : public ::testing::Test {
   // Deploys the verifier and the core contract at the state before the vector (or at
   // `state_root` instead of the vector's) and registers the vector's fact.
   void DeployContracts(std::optional<Felt> state_root = std::nullopt) {
+    ASSERT_NO_FATAL_FAILURE(
+        DeployContractsFor({.program_hash = words_[6],
+                            .aggregator_program_hash = kAggregatorProgramHash,
+                            .config_hash = words_[7],
+                            .state_root = state_root.value_or(words_[0]),
+                            .block_number = 218378,
+                            .block_hash = words_[4]},
+                           settlement::SharpFact(kAggregatorProgramHash,
+                                                 settlement::KzgDaStateTransitionFact(words_))));
+  }
+
+  // Deploys the verifier and a core contract with `init` (its verifier filled in) and
+  // registers `fact`.
+  void DeployContractsFor(contracts::CoreContractInit init, const eth::Hash32& fact) {
     const contracts::Deployment verifier =
         Unwrap(contracts::DeployMockGpsVerifier(*rpc_, key_), "verifier");
-    const contracts::CoreContractInit init{.verifier = verifier.address,
-                                           .program_hash = words_[6],
-                                           .aggregator_program_hash = kAggregatorProgramHash,
-                                           .config_hash = words_[7],
-                                           .state_root = state_root.value_or(words_[0]),
-                                           .block_number = 218378,
-                                           .block_hash = words_[4]};
+    init.verifier = verifier.address;
     core_ = Unwrap(contracts::DeployStarknetCoreContract(*rpc_, key_, init), "core").address;
-    Unwrap(contracts::RegisterFact(
-               *rpc_, key_, verifier.address,
-               settlement::SharpFact(kAggregatorProgramHash,
-                                     settlement::KzgDaStateTransitionFact(words_))),
-           "fact");
+    Unwrap(contracts::RegisterFact(*rpc_, key_, verifier.address, fact), "fact");
   }
 
   // A fresh transaction manager and handler, as after a restart.
@@ -304,6 +311,101 @@ TEST_F(StateTransitionAnvilTest, ABlobThatDoesNotMatchTheOutputIsRefusedBeforeSe
   EXPECT_FALSE(processed.error().transient());
   EXPECT_THAT(processed.error().message(), HasSubstr("has commitment"));
   EXPECT_THAT(processed.error().message(), HasSubstr("but the output commits to"));
+}
+
+// The whole L1 path of one block from its state update: DataSubmission encodes mainnet block
+// 631861 into its blob; an OS output is derived from that blob as the OS would write it (the
+// blob's commitment, z, and y = p(z) from c-kzg); StateTransition settles it and Anvil serves
+// the blob DataSubmission stored.
+TEST_F(StateTransitionAnvilTest, AStateUpdateGoesThroughDataSubmissionAndSettles) {
+  constexpr std::uint64_t kMainnetBlock = 631861;
+  const starknet::StateUpdate update =
+      Unwrap(starknet::ParseStateUpdateJson(
+                 Unwrap(test_support::ReadTestdata("da/state_update/631861.json"), "state update")),
+             "parse");
+  const nlohmann::json nonces =
+      nlohmann::json::parse(Unwrap(test_support::ReadTestdata("da/nonces/631861.json"), "nonces"));
+  testing::FakeMadaraClient madara;
+  for (const nlohmann::json& entry : nonces) {
+    madara.SetNonce(Felt::FromDecimal(entry["address"].get<std::string>()).value(),
+                    Felt::FromHex(entry["nonce"].get<std::string>()).value());
+  }
+  madara.SetStateUpdate(kMainnetBlock,
+                        {update, starknet::StarknetVersion::Parse("0.13.2").value()});
+  DataSubmissionHandler data_submission(madara, *store_);
+  job::JobMetadata da_metadata;
+  da_metadata.specific = data_submission.CreateMetadata(kMainnetBlock).value();
+  job::Job da_job = job::NewJob(job::JobType::kDataSubmission, kMainnetBlock, da_metadata, {});
+  ASSERT_TRUE(data_submission.Process(da_job).ok());
+  const std::string stored =
+      Unwrap(store_->Get(fmt::format("{}/blob_data.txt", kMainnetBlock)), "stored blob");
+  const kzg::Blob blob =
+      Unwrap(kzg::Blob::FromBytes(
+                 std::span(reinterpret_cast<const std::uint8_t*>(stored.data()), stored.size())),
+             "blob");
+
+  // The OS output of the block with the KZG segment of that blob.
+  const kzg::Kzg* kzg = Unwrap(kzg::Kzg::Shared(), "kzg");
+  const kzg::Commitment commitment = Unwrap(kzg->BlobToCommitment(blob), "commitment");
+  const Felt z =
+      Felt::FromHex("0x2a1b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80").value();
+  const kzg::EvaluationProof evaluation = Unwrap(kzg->ComputeKzgProof(blob, z.ToBytesBe()), "y");
+  const auto limb = [](std::span<const std::uint8_t> bytes) {
+    return Felt::FromBytesBe(bytes).value();
+  };
+  const std::span<const std::uint8_t> c(commitment.bytes);
+  const std::span<const std::uint8_t> y(evaluation.y);
+  const Felt config_hash = Felt::FromUint64(0xc0f);
+  const std::vector<Felt> output{*update.old_root,
+                                 *update.new_root,
+                                 Felt::FromUint64(kMainnetBlock - 1),
+                                 Felt::FromUint64(kMainnetBlock),
+                                 Felt::FromUint64(1),
+                                 *update.block_hash,
+                                 Felt(),
+                                 config_hash,
+                                 Felt::One(),
+                                 Felt(),
+                                 z,
+                                 Felt::One(),
+                                 limb(c.subspan(24)),
+                                 limb(c.first(24)),
+                                 limb(y.subspan(16)),
+                                 limb(y.first(16)),
+                                 Felt(),
+                                 Felt()};
+  ASSERT_TRUE(
+      store_
+          ->Put(fmt::format("{}/program_output.txt", kMainnetBlock),
+                starknet::EncodeProgramOutput(output, starknet::ProgramOutputFormat::kBincode))
+          .ok());
+  const Felt program_hash = Felt::FromUint64(0x05);
+  ASSERT_NO_FATAL_FAILURE(DeployContractsFor(
+      {.program_hash = program_hash,
+       .aggregator_program_hash = kAggregatorProgramHash,
+       .config_hash = config_hash,
+       .state_root = *update.old_root,
+       .block_number = static_cast<std::int64_t>(kMainnetBlock - 1),
+       .block_hash = Felt::FromUint64(1)},
+      settlement::SharpFact(program_hash, settlement::KzgDaStateTransitionFact(output))));
+
+  StartHandler();
+  job::JobMetadata metadata;
+  metadata.specific = handler_->CreateMetadata(kMainnetBlock).value();
+  job::Job job = job::NewJob(job::JobType::kStateTransition, kMainnetBlock, metadata, clock_.Now());
+  const Result<job::ExternalId> processed = handler_->Process(job);
+  ASSERT_TRUE(processed.ok()) << processed.error().ToString();
+  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+
+  const settlement::CoreContractState state =
+      Unwrap(settlement::ReadCoreContractState(*rpc_, core_), "state");
+  EXPECT_EQ(state.block_number, static_cast<std::int64_t>(kMainnetBlock));
+  EXPECT_EQ(state.state_root, update.new_root->ToU256());
+  const Result<nlohmann::json> served =
+      rpc_->Request("anvil_getBlobByHash",
+                    nlohmann::json::array({eth::ToHex(eth::VersionedHash(commitment.bytes))}));
+  ASSERT_TRUE(served.ok()) << served.error().ToString();
+  EXPECT_EQ(served->get<std::string>(), eth::ToHex(std::span(blob.bytes)));
 }
 
 }  // namespace
