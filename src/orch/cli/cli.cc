@@ -118,6 +118,58 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
                   "repeatable")
       ->envname("MADARA_ORCHESTRATOR_RETRY_POLICY")
       ->delimiter(';');
+
+  command
+      .add_flag("--settle-on-ethereum", options.settle_on_ethereum,
+                "Settle on Ethereum: updateStateKzgDA with the blobs on the core contract")
+      ->envname("MADARA_ORCHESTRATOR_SETTLE_ON_ETHEREUM");
+  command
+      .add_option("--ethereum-rpc-url", options.ethereum_rpc_url,
+                  "Ethereum JSON-RPC endpoint for settlement (a secret: only its host is "
+                  "logged; or MADARA_ORCHESTRATOR_ETHEREUM_SETTLEMENT_RPC_URL_FILE)")
+      ->envname("MADARA_ORCHESTRATOR_ETHEREUM_SETTLEMENT_RPC_URL");
+  command
+      .add_option("--ethereum-private-key", options.ethereum_private_key,
+                  "Key that signs the settlement transactions, hex (or "
+                  "MADARA_ORCHESTRATOR_ETHEREUM_PRIVATE_KEY_FILE)")
+      ->envname("MADARA_ORCHESTRATOR_ETHEREUM_PRIVATE_KEY");
+  command
+      .add_option("--l1-core-contract-address", options.l1_core_contract_address,
+                  "Starknet core contract on Ethereum")
+      ->envname("MADARA_ORCHESTRATOR_L1_CORE_CONTRACT_ADDRESS");
+  const struct {
+    const char* flag;
+    int* value;
+    const char* env;
+    const char* help;
+  } settlement_numbers[] = {
+      {"--ethereum-max-fee-bumps", &options.ethereum_max_fee_bumps,
+       "MADARA_ORCHESTRATOR_ETHEREUM_MAX_FEE_BUMPS",
+       "Replacements of a settlement transaction at the same nonce (fees x2.1 each)"},
+      {"--ethereum-tx-confirmation-timeout-secs", &options.ethereum_tx_confirmation_timeout_secs,
+       "MADARA_ORCHESTRATOR_ETHEREUM_TX_CONFIRMATION_TIMEOUT_SECS",
+       "A settlement transaction not mined this long is replaced"},
+      {"--ethereum-confirmations", &options.ethereum_confirmations,
+       "MADARA_ORCHESTRATOR_ETHEREUM_CONFIRMATIONS",
+       "Blocks on top of a settlement transaction before it counts as final"},
+  };
+  for (const auto& number : settlement_numbers) {
+    command.add_option(number.flag, *number.value, number.help)
+        ->envname(number.env)
+        ->capture_default_str();
+  }
+  command
+      .add_option("--ethereum-l2-state-update-max-fee-wei",
+                  options.ethereum_l2_state_update_max_fee_wei,
+                  "Most a settlement transaction may cost (gas limit x max fee + blob gas x max "
+                  "blob fee); above it the job waits and alerts instead of sending")
+      ->envname("MADARA_ORCHESTRATOR_ETHEREUM_L2_STATE_UPDATE_MAX_FEE_WEI")
+      ->capture_default_str();
+  command
+      .add_flag("--disable-peerdas", options.disable_peerdas,
+                "Send EIP-4844 blob sidecars (one blob proof per blob) instead of EIP-7594 cell "
+                "proofs")
+      ->envname("MADARA_ORCHESTRATOR_ETHEREUM_DISABLE_PEERDAS");
 }
 
 }  // namespace
@@ -169,11 +221,24 @@ int RunCli(int argc, char** argv) {
     if (run->count("--max-block-to-process") > 0) {
       run_options.max_block = max_block;
     }
-    Result<std::string> token =
-        ReadSecret(run_options.admin_token, "MADARA_ORCHESTRATOR_ADMIN_TOKEN_FILE");
-    result = token.ok() ? Result<void>() : Result<void>(token.error());
+    // Secrets may come from files named by <VARIABLE>_FILE.
+    const struct {
+      std::string* value;
+      const char* file_variable;
+    } secrets[] = {
+        {&run_options.admin_token, "MADARA_ORCHESTRATOR_ADMIN_TOKEN_FILE"},
+        {&run_options.ethereum_private_key, "MADARA_ORCHESTRATOR_ETHEREUM_PRIVATE_KEY_FILE"},
+        {&run_options.ethereum_rpc_url, "MADARA_ORCHESTRATOR_ETHEREUM_SETTLEMENT_RPC_URL_FILE"},
+    };
+    for (const auto& secret : secrets) {
+      Result<std::string> read = ReadSecret(*secret.value, secret.file_variable);
+      if (!read.ok()) {
+        result = read.error();
+        break;
+      }
+      *secret.value = *read;
+    }
     if (result.ok()) {
-      run_options.admin_token = *token;
       result = RunServer(run_options);
     }
   }

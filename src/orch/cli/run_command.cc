@@ -6,6 +6,7 @@
 #include "orch/api/api_server.h"
 #include "orch/api/pipeline_gauges.h"
 #include "orch/cli/engine_settings.h"
+#include "orch/cli/settlement_settings.h"
 #include "orch/common/uuid.h"
 #include "orch/engine/job_service.h"
 #include "orch/metrics/metrics.h"
@@ -24,9 +25,9 @@ class UnconfiguredChainHead final : public engine::ChainHead {
   }
 };
 
-// The clients each job type needs; none is available in this build yet.
+// The clients the pipeline needs that this build cannot make yet.
 constexpr std::string_view kMissingClients =
-    "Madara RPC client (--madara-rpc-url), SNOS runner, prover (--prover), settlement client";
+    "Madara RPC client (--madara-rpc-url), SNOS runner, prover (--prover)";
 
 }  // namespace
 
@@ -43,6 +44,8 @@ Result<void> RunServer(const RunOptions& options) {
   const std::string instance_id = NewUuid();
   ORCH_ASSIGN_OR_RETURN(const engine::EngineOptions engine_options,
                         EngineOptionsFrom(options, layer, instance_id));
+  ORCH_ASSIGN_OR_RETURN(const std::optional<EthereumSettlementSettings> settlement,
+                        EthereumSettlementFrom(options));
 
   // Signals are taken by sigwait below; block them before any thread starts so that no other
   // thread receives them.
@@ -82,8 +85,11 @@ Result<void> RunServer(const RunOptions& options) {
                engine::ToString(layer), options.host, server->port());
   spdlog::info("engine settings (instance {}):{}", instance_id,
                DescribeEngineOptions(engine_options, layer));
-  spdlog::warn("job engine idle: no job handlers can be built without {}; no block is processed",
-               kMissingClients);
+  if (settlement) {
+    spdlog::info("settlement: {}", DescribeEthereumSettlement(*settlement));
+  }
+  spdlog::warn("job engine idle: no job handlers can be built without {}{}; no block is processed",
+               kMissingClients, settlement ? "" : ", settlement (--settle-on-ethereum)");
 
   int received = 0;
   sigwait(&signals, &received);

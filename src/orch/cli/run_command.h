@@ -35,6 +35,16 @@ struct RunOptions {
   int state_transition_timeout_seconds = 300;
   // Transient-error backoff per job type: "TYPE=BASE_MS,CAP_MS,MAX_ATTEMPTS".
   std::vector<std::string> retry_policies;
+  // Settlement on Ethereum (the reference's flags and defaults; confirmations are ours).
+  bool settle_on_ethereum = false;
+  std::string ethereum_rpc_url;      // or MADARA_ORCHESTRATOR_ETHEREUM_SETTLEMENT_RPC_URL_FILE
+  std::string ethereum_private_key;  // or MADARA_ORCHESTRATOR_ETHEREUM_PRIVATE_KEY_FILE
+  std::string l1_core_contract_address;
+  int ethereum_max_fee_bumps = 2;
+  std::string ethereum_l2_state_update_max_fee_wei = "10000000000000000";  // 0.01 ETH
+  int ethereum_tx_confirmation_timeout_secs = 300;
+  int ethereum_confirmations = 3;
+  bool disable_peerdas = false;
 };
 
 /// `orchestrator run`: opens the backends, checks the schema (refusing a database older or

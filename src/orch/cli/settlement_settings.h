@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "orch/cli/run_command.h"
+#include "orch/clients/settlement/ethereum/transaction_manager.h"
+#include "orch/common/result.h"
+#include "orch/eth/address.h"
+#include "orch/eth/blob_sidecar.h"
+#include "orch/eth/secp256k1.h"
+
+namespace orch::cli {
+
+/// Settlement on Ethereum as `orchestrator run` flags describe it.
+struct EthereumSettlementSettings {
+  std::string rpc_url;  // a secret: it often carries an API key; log OriginOf(rpc_url) only
+  eth::PrivateKey key;
+  eth::Address core_contract;
+  eth::SidecarVersion sidecar_version = eth::SidecarVersion::kEip7594;
+  /// chain_id is filled in from the node at startup.
+  settlement::TransactionManagerOptions transactions;
+};
+
+/// The Ethereum settlement settings, or nullopt without --settle-on-ethereum.
+/// Errors: kInvalidArgument naming the flag (missing RPC URL, key or core contract; a URL that
+/// is not http(s); a key that is not 32 bytes of hex, never quoted; a malformed address; a
+/// non-positive count or timeout; a fee cap that is not a decimal number of wei).
+Result<std::optional<EthereumSettlementSettings>> EthereumSettlementFrom(const RunOptions& options);
+
+/// One line for the startup log: the node's origin (scheme, host and port only), the core
+/// contract, the sender address, the sidecar form and the fee policy. Never the key.
+std::string DescribeEthereumSettlement(const EthereumSettlementSettings& settings);
+
+}  // namespace orch::cli
