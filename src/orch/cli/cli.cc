@@ -105,6 +105,15 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
        "MADARA_ORCHESTRATOR_DATA_SUBMISSION_TIMEOUT_SECONDS", "DataSubmission processing lease"},
       {"--state-transition-timeout-seconds", &options.state_transition_timeout_seconds,
        "MADARA_ORCHESTRATOR_STATE_TRANSITION_TIMEOUT_SECONDS", "StateTransition processing lease"},
+      {"--ethereum-max-fee-bumps", &options.ethereum_max_fee_bumps,
+       "MADARA_ORCHESTRATOR_ETHEREUM_MAX_FEE_BUMPS",
+       "Replacements of a settlement transaction at the same nonce (fees x2.1 each)"},
+      {"--ethereum-tx-confirmation-timeout-secs", &options.ethereum_tx_confirmation_timeout_secs,
+       "MADARA_ORCHESTRATOR_ETHEREUM_TX_CONFIRMATION_TIMEOUT_SECS",
+       "A settlement transaction not mined this long is replaced"},
+      {"--ethereum-confirmations", &options.ethereum_confirmations,
+       "MADARA_ORCHESTRATOR_ETHEREUM_CONFIRMATIONS",
+       "Blocks on top of a settlement transaction before it counts as final"},
   };
   for (const auto& number : numbers) {
     command.add_option(number.flag, *number.value, number.help)
@@ -137,27 +146,6 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
       .add_option("--l1-core-contract-address", options.l1_core_contract_address,
                   "Starknet core contract on Ethereum")
       ->envname("MADARA_ORCHESTRATOR_L1_CORE_CONTRACT_ADDRESS");
-  const struct {
-    const char* flag;
-    int* value;
-    const char* env;
-    const char* help;
-  } settlement_numbers[] = {
-      {"--ethereum-max-fee-bumps", &options.ethereum_max_fee_bumps,
-       "MADARA_ORCHESTRATOR_ETHEREUM_MAX_FEE_BUMPS",
-       "Replacements of a settlement transaction at the same nonce (fees x2.1 each)"},
-      {"--ethereum-tx-confirmation-timeout-secs", &options.ethereum_tx_confirmation_timeout_secs,
-       "MADARA_ORCHESTRATOR_ETHEREUM_TX_CONFIRMATION_TIMEOUT_SECS",
-       "A settlement transaction not mined this long is replaced"},
-      {"--ethereum-confirmations", &options.ethereum_confirmations,
-       "MADARA_ORCHESTRATOR_ETHEREUM_CONFIRMATIONS",
-       "Blocks on top of a settlement transaction before it counts as final"},
-  };
-  for (const auto& number : settlement_numbers) {
-    command.add_option(number.flag, *number.value, number.help)
-        ->envname(number.env)
-        ->capture_default_str();
-  }
   command
       .add_option("--ethereum-l2-state-update-max-fee-wei",
                   options.ethereum_l2_state_update_max_fee_wei,
