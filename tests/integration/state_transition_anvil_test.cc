@@ -313,12 +313,111 @@ TEST_F(StateTransitionAnvilTest, ABlobThatDoesNotMatchTheOutputIsRefusedBeforeSe
   EXPECT_THAT(processed.error().message(), HasSubstr("but the output commits to"));
 }
 
-// The whole L1 path of one block from its state update: DataSubmission encodes mainnet block
-// 631861 into its blob; an OS output is derived from that blob as the OS would write it (the
-// blob's commitment, z, and y = p(z) from c-kzg); StateTransition settles it and Anvil serves
-// the blob DataSubmission stored.
-TEST_F(StateTransitionAnvilTest, AStateUpdateGoesThroughDataSubmissionAndSettles) {
-  constexpr std::uint64_t kMainnetBlock = 631861;
+// What SettleThroughDataSubmission did.
+struct SettlementRun {
+  std::vector<kzg::Blob> blobs;
+  std::vector<kzg::Commitment> commitments;
+  std::vector<Felt> output;
+  ethereum::TransactionReceipt receipt;
+};
+
+class DataSubmissionToSettlementTest : public StateTransitionAnvilTest {
+ protected:
+  // The whole L1 path of one block from its state update: DataSubmission encodes it (Starknet
+  // 0.13.2, `madara` answering) into blobs; an OS output is derived from those blobs as the OS
+  // would write it (each blob's commitment, one z, y = p(z) from c-kzg); contracts are deployed
+  // at the state before it; StateTransition settles it.
+  void SettleThroughDataSubmission(testing::FakeMadaraClient& madara,
+                                   const starknet::StateUpdate& update, std::uint64_t block,
+                                   SettlementRun& settled) {
+    madara.SetStateUpdate(block, {update, starknet::StarknetVersion::Parse("0.13.2").value()});
+    DataSubmissionHandler data_submission(madara, *store_);
+    job::JobMetadata da_metadata;
+    da_metadata.specific = data_submission.CreateMetadata(block).value();
+    job::Job da_job = job::NewJob(job::JobType::kDataSubmission, block, da_metadata, {});
+    const Result<job::ExternalId> submitted = data_submission.Process(da_job);
+    ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+    const std::string stored =
+        Unwrap(store_->Get(fmt::format("{}/blob_data.txt", block)), "stored blobs");
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(stored.data());
+    for (std::size_t offset = 0; offset < stored.size(); offset += kzg::kBytesPerBlob) {
+      settled.blobs.push_back(
+          Unwrap(kzg::Blob::FromBytes(std::span(bytes + offset, kzg::kBytesPerBlob)), "blob"));
+    }
+
+    const kzg::Kzg* kzg = Unwrap(kzg::Kzg::Shared(), "kzg");
+    const Felt z =
+        Felt::FromHex("0x2a1b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80").value();
+    const auto limb = [](std::span<const std::uint8_t> part) {
+      return Felt::FromBytesBe(part).value();
+    };
+    const Felt config_hash = Felt::FromUint64(0xc0f);
+    settled.output = {*update.old_root,
+                      *update.new_root,
+                      Felt::FromUint64(block - 1),
+                      Felt::FromUint64(block),
+                      Felt::FromUint64(1),
+                      *update.block_hash,
+                      Felt(),
+                      config_hash,
+                      Felt::One(),
+                      Felt(),
+                      z,
+                      Felt::FromUint64(settled.blobs.size())};
+    std::vector<Felt> evaluations;
+    for (const kzg::Blob& blob : settled.blobs) {
+      const kzg::Commitment commitment = Unwrap(kzg->BlobToCommitment(blob), "commitment");
+      settled.commitments.push_back(commitment);
+      const std::span<const std::uint8_t> c(commitment.bytes);
+      settled.output.push_back(limb(c.subspan(24)));
+      settled.output.push_back(limb(c.first(24)));
+      const kzg::EvaluationProof evaluation =
+          Unwrap(kzg->ComputeKzgProof(blob, z.ToBytesBe()), "y");
+      const std::span<const std::uint8_t> y(evaluation.y);
+      evaluations.push_back(limb(y.subspan(16)));
+      evaluations.push_back(limb(y.first(16)));
+    }
+    settled.output.insert(settled.output.end(), evaluations.begin(), evaluations.end());
+    settled.output.push_back(Felt());  // no messages to L1
+    settled.output.push_back(Felt());  // nor to L2
+    ASSERT_TRUE(store_
+                    ->Put(fmt::format("{}/program_output.txt", block),
+                          starknet::EncodeProgramOutput(settled.output,
+                                                        starknet::ProgramOutputFormat::kBincode))
+                    .ok());
+    const Felt program_hash = Felt::FromUint64(0x05);
+    ASSERT_NO_FATAL_FAILURE(DeployContractsFor(
+        {.program_hash = program_hash,
+         .aggregator_program_hash = kAggregatorProgramHash,
+         .config_hash = config_hash,
+         .state_root = *update.old_root,
+         .block_number = static_cast<std::int64_t>(block - 1),
+         .block_hash = Felt::FromUint64(1)},
+        settlement::SharpFact(program_hash, settlement::KzgDaStateTransitionFact(settled.output))));
+
+    StartHandler();
+    job::JobMetadata metadata;
+    metadata.specific = handler_->CreateMetadata(block).value();
+    job::Job job = job::NewJob(job::JobType::kStateTransition, block, metadata, clock_.Now());
+    const Result<job::ExternalId> processed = handler_->Process(job);
+    ASSERT_TRUE(processed.ok()) << processed.error().ToString();
+    ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+    const auto& record = std::get<job::StateUpdateMetadata>(job.metadata.specific);
+    const std::optional<ethereum::TransactionReceipt> receipt = Unwrap(
+        rpc_->GetTransactionReceipt(eth::FromHexFixed<32>(*record.tx_hash).value()), "receipt");
+    ASSERT_TRUE(receipt.has_value());
+    settled.receipt = *receipt;
+
+    const settlement::CoreContractState state =
+        Unwrap(settlement::ReadCoreContractState(*rpc_, core_), "state");
+    EXPECT_EQ(state.block_number, static_cast<std::int64_t>(block));
+    EXPECT_EQ(state.state_root, update.new_root->ToU256());
+  }
+};
+
+// Mainnet block 631861: its published blob, through both handlers, onto our contract; Anvil
+// serves the blob DataSubmission stored.
+TEST_F(DataSubmissionToSettlementTest, AMainnetStateUpdateSettles) {
   const starknet::StateUpdate update =
       Unwrap(starknet::ParseStateUpdateJson(
                  Unwrap(test_support::ReadTestdata("da/state_update/631861.json"), "state update")),
@@ -330,82 +429,43 @@ TEST_F(StateTransitionAnvilTest, AStateUpdateGoesThroughDataSubmissionAndSettles
     madara.SetNonce(Felt::FromDecimal(entry["address"].get<std::string>()).value(),
                     Felt::FromHex(entry["nonce"].get<std::string>()).value());
   }
-  madara.SetStateUpdate(kMainnetBlock,
-                        {update, starknet::StarknetVersion::Parse("0.13.2").value()});
-  DataSubmissionHandler data_submission(madara, *store_);
-  job::JobMetadata da_metadata;
-  da_metadata.specific = data_submission.CreateMetadata(kMainnetBlock).value();
-  job::Job da_job = job::NewJob(job::JobType::kDataSubmission, kMainnetBlock, da_metadata, {});
-  ASSERT_TRUE(data_submission.Process(da_job).ok());
-  const std::string stored =
-      Unwrap(store_->Get(fmt::format("{}/blob_data.txt", kMainnetBlock)), "stored blob");
-  const kzg::Blob blob =
-      Unwrap(kzg::Blob::FromBytes(
-                 std::span(reinterpret_cast<const std::uint8_t*>(stored.data()), stored.size())),
-             "blob");
-
-  // The OS output of the block with the KZG segment of that blob.
-  const kzg::Kzg* kzg = Unwrap(kzg::Kzg::Shared(), "kzg");
-  const kzg::Commitment commitment = Unwrap(kzg->BlobToCommitment(blob), "commitment");
-  const Felt z =
-      Felt::FromHex("0x2a1b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80").value();
-  const kzg::EvaluationProof evaluation = Unwrap(kzg->ComputeKzgProof(blob, z.ToBytesBe()), "y");
-  const auto limb = [](std::span<const std::uint8_t> bytes) {
-    return Felt::FromBytesBe(bytes).value();
-  };
-  const std::span<const std::uint8_t> c(commitment.bytes);
-  const std::span<const std::uint8_t> y(evaluation.y);
-  const Felt config_hash = Felt::FromUint64(0xc0f);
-  const std::vector<Felt> output{*update.old_root,
-                                 *update.new_root,
-                                 Felt::FromUint64(kMainnetBlock - 1),
-                                 Felt::FromUint64(kMainnetBlock),
-                                 Felt::FromUint64(1),
-                                 *update.block_hash,
-                                 Felt(),
-                                 config_hash,
-                                 Felt::One(),
-                                 Felt(),
-                                 z,
-                                 Felt::One(),
-                                 limb(c.subspan(24)),
-                                 limb(c.first(24)),
-                                 limb(y.subspan(16)),
-                                 limb(y.first(16)),
-                                 Felt(),
-                                 Felt()};
-  ASSERT_TRUE(
-      store_
-          ->Put(fmt::format("{}/program_output.txt", kMainnetBlock),
-                starknet::EncodeProgramOutput(output, starknet::ProgramOutputFormat::kBincode))
-          .ok());
-  const Felt program_hash = Felt::FromUint64(0x05);
-  ASSERT_NO_FATAL_FAILURE(DeployContractsFor(
-      {.program_hash = program_hash,
-       .aggregator_program_hash = kAggregatorProgramHash,
-       .config_hash = config_hash,
-       .state_root = *update.old_root,
-       .block_number = static_cast<std::int64_t>(kMainnetBlock - 1),
-       .block_hash = Felt::FromUint64(1)},
-      settlement::SharpFact(program_hash, settlement::KzgDaStateTransitionFact(output))));
-
-  StartHandler();
-  job::JobMetadata metadata;
-  metadata.specific = handler_->CreateMetadata(kMainnetBlock).value();
-  job::Job job = job::NewJob(job::JobType::kStateTransition, kMainnetBlock, metadata, clock_.Now());
-  const Result<job::ExternalId> processed = handler_->Process(job);
-  ASSERT_TRUE(processed.ok()) << processed.error().ToString();
-  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
-
-  const settlement::CoreContractState state =
-      Unwrap(settlement::ReadCoreContractState(*rpc_, core_), "state");
-  EXPECT_EQ(state.block_number, static_cast<std::int64_t>(kMainnetBlock));
-  EXPECT_EQ(state.state_root, update.new_root->ToU256());
-  const Result<nlohmann::json> served =
-      rpc_->Request("anvil_getBlobByHash",
-                    nlohmann::json::array({eth::ToHex(eth::VersionedHash(commitment.bytes))}));
+  SettlementRun settled;
+  ASSERT_NO_FATAL_FAILURE(SettleThroughDataSubmission(madara, update, 631861, settled));
+  ASSERT_EQ(settled.blobs.size(), 1u);
+  const Result<nlohmann::json> served = rpc_->Request(
+      "anvil_getBlobByHash",
+      nlohmann::json::array({eth::ToHex(eth::VersionedHash(settled.commitments[0].bytes))}));
   ASSERT_TRUE(served.ok()) << served.error().ToString();
-  EXPECT_EQ(served->get<std::string>(), eth::ToHex(std::span(blob.bytes)));
+  EXPECT_EQ(served->get<std::string>(), eth::ToHex(std::span(settled.blobs[0].bytes)));
+}
+
+// The largest update one transaction carries: six full blobs settle within the gas limit the
+// handler sets (1.5M, as the reference); the gas used is recorded as a test property.
+TEST_F(DataSubmissionToSettlementTest, SixFullBlobsSettleWithinTheGasLimit) {
+  starknet::StateUpdate update{.block_hash = Felt::FromUint64(0xb10c),
+                               .old_root = Felt::FromUint64(0x01d),
+                               .new_root = Felt::FromUint64(0x2e3),
+                               .state_diff = {}};
+  // 480 contracts x 24 writes + 287 declared classes: 24,576 felts, six full blobs.
+  for (std::uint64_t contract = 1; contract <= 480; ++contract) {
+    starknet::ContractStorageDiff diff{Felt::FromUint64(0x1000 + contract), {}};
+    for (std::uint64_t key = 1; key <= 24; ++key) {
+      diff.storage_entries.push_back({Felt::FromUint64(key), Felt::FromUint64(contract * key)});
+    }
+    update.state_diff.storage_diffs.push_back(std::move(diff));
+    update.state_diff.nonces.push_back({Felt::FromUint64(0x1000 + contract), Felt::One()});
+  }
+  for (std::uint64_t declared = 1; declared <= 287; ++declared) {
+    update.state_diff.declared_classes.push_back(
+        {Felt::FromUint64(0xc1a55 + declared), Felt::FromUint64(0xcc1a55 + declared)});
+  }
+  testing::FakeMadaraClient madara;
+  SettlementRun settled;
+  ASSERT_NO_FATAL_FAILURE(SettleThroughDataSubmission(madara, update, 700000, settled));
+  ASSERT_EQ(settled.blobs.size(), 6u);
+  EXPECT_EQ(settled.receipt.blob_gas_used, 6u * 131072u);
+  EXPECT_LT(settled.receipt.gas_used, 1'500'000u);
+  RecordProperty("l1_gas_used", std::to_string(settled.receipt.gas_used));
 }
 
 }  // namespace
