@@ -299,6 +299,36 @@ TEST_F(StateTransitionAnvilTest, ANodeThatGoesAwayIsATransientError) {
   EXPECT_TRUE(verification.error().transient()) << verification.error().ToString();
 }
 
+TEST_F(StateTransitionAnvilTest, ANodeRestartedMidRunIsRetriedAndNothingIsSentTwice) {
+  // A node whose chain survives a restart (its state file), on a port that stays the same.
+  const std::string state = dir_.File("anvil-state.json");
+  anvil_->Kill();
+  anvil_.emplace(Unwrap(test_support::AnvilProcess::Start({.state_file = state}), "anvil"));
+  const int port = anvil_->port();
+  rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
+      http_, anvil_->url(),
+      ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
+                                       .max_attempts = 1});
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  const std::uint64_t before = MinedTransactions();
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  ASSERT_TRUE(handler_->Verify(job).ok());  // signed
+  ASSERT_TRUE(handler_->Verify(job).ok());  // sent and mined
+
+  anvil_->Stop();
+  const Result<Verification> while_down = handler_->Verify(job);
+  ASSERT_FALSE(while_down.ok());
+  EXPECT_TRUE(while_down.error().transient()) << while_down.error().ToString();
+
+  anvil_.emplace(
+      Unwrap(test_support::AnvilProcess::Start({.port = port, .state_file = state}), "restart"));
+  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+  EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
+  EXPECT_EQ(MinedTransactions(), before + 1);
+}
+
 TEST_F(StateTransitionAnvilTest, ABlobThatDoesNotMatchTheOutputIsRefusedBeforeSending) {
   ASSERT_NO_FATAL_FAILURE(DeployContracts());
   StartHandler();

@@ -59,8 +59,15 @@ Result<AnvilProcess> AnvilProcess::Start(const AnvilOptions& options) {
       ::dup2(log, STDERR_FILENO);
     }
     const std::string port_text = std::to_string(port);
-    execl(binary.c_str(), binary.c_str(), "--host", "127.0.0.1", "--port", port_text.c_str(),
-          "--hardfork", options.hardfork.c_str(), static_cast<char*>(nullptr));
+    std::vector<const char*> arguments{
+        binary.c_str(),          "--host", "127.0.0.1", "--port", port_text.c_str(), "--hardfork",
+        options.hardfork.c_str()};
+    if (!options.state_file.empty()) {
+      arguments.push_back("--state");
+      arguments.push_back(options.state_file.c_str());
+    }
+    arguments.push_back(nullptr);
+    execv(binary.c_str(), const_cast<char* const*>(arguments.data()));
     _exit(127);
   }
   AnvilProcess anvil(pid, port, log_path);
@@ -109,9 +116,13 @@ AnvilProcess::~AnvilProcess() {
   }
 }
 
-void AnvilProcess::Kill() {
+void AnvilProcess::Kill() { Signal(SIGKILL); }
+
+void AnvilProcess::Stop() { Signal(SIGTERM); }
+
+void AnvilProcess::Signal(int signal_number) {
   if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
+    ::kill(pid_, signal_number);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;

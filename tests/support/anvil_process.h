@@ -15,6 +15,9 @@ namespace orch::test_support {
 struct AnvilOptions {
   std::string hardfork = "prague";
   int port = 0;  // 0: a free one
+  /// Loads the chain from this file if it exists and writes it back when stopped (Stop(), not
+  /// Kill()): a node restarted on the same port and file continues the same chain.
+  std::string state_file;
 };
 
 class AnvilProcess {
@@ -36,6 +39,9 @@ class AnvilProcess {
   /// Kills the node (SIGKILL) and waits for it; url() then refuses connections.
   void Kill();
 
+  /// Stops the node (SIGTERM: it writes its state file, if any) and waits for it.
+  void Stop();
+
   /// The first of Anvil's prefunded development keys (chain id 31337) and its address.
   static constexpr const char* kDevPrivateKey =
       "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -43,6 +49,7 @@ class AnvilProcess {
 
  private:
   AnvilProcess(pid_t pid, int port, std::string log_path);
+  void Signal(int signal_number);
 
   pid_t pid_ = -1;
   int port_ = 0;
