@@ -227,6 +227,9 @@ TEST_F(StateTransitionAnvilTest, AStuckTransactionIsReplacedAndExactlyOneLands) 
   EXPECT_EQ(record.tx_attempts[1].nonce, record.tx_attempts[0].nonce);
 
   ASSERT_TRUE(rpc_->Request("evm_setAutomine", nlohmann::json::array({true})).ok());
+  // Anvil mines the pool in the background when automine comes back; a block mined on request
+  // returns only when it is in the chain with its receipts.
+  ASSERT_NO_FATAL_FAILURE(Mine());
   ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
   EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
   EXPECT_EQ(MinedTransactions(), before + 1) << "exactly one transaction for the block";

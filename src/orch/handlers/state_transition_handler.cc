@@ -1,6 +1,7 @@
 #include "orch/handlers/state_transition_handler.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <span>
 #include <utility>
@@ -212,6 +213,17 @@ Result<engine::Verification> StateTransitionHandler::Verify(job::Job& job) {
              .message = progress.detail});
         metadata->fee_cap_alerted_at_ms = now;
       }
+      return engine::Verification::Pending();
+    }
+    case settlement::TransactionState::kNonceUsedWithoutReceipt: {
+      // The contract decides: our update landed if it has the block (a node that lost its
+      // receipts, e.g. restarted from a state dump); otherwise wait, and the verification limit
+      // ends it with an alert.
+      ORCH_ASSIGN_OR_RETURN(const std::int64_t settled, SettledBlock());
+      if (settled >= 0 && static_cast<std::uint64_t>(settled) >= block) {
+        return engine::Verification::Verified();
+      }
+      spdlog::warn("StateTransition of block {}: {}", block, progress.detail);
       return engine::Verification::Pending();
     }
     case settlement::TransactionState::kWaiting:

@@ -196,14 +196,24 @@ TEST_F(TransactionManagerTest, ARevertIsPermanentAndCarriesTheReason) {
   EXPECT_EQ(record_.tx_attempts[0].status, "Reverted");
 }
 
-TEST_F(TransactionManagerTest, ANonceUsedByAnUnknownTransactionIsAnError) {
+TEST_F(TransactionManagerTest, ANonceUsedWithoutAReceiptIsReportedAndNothingMoreIsSent) {
   EthereumTransactionManager manager = Manager();
   ASSERT_NO_FATAL_FAILURE(AdvanceUntilSent(manager));
-  rpc_.mined_count = 8;  // nonce 7 used, by none of the recorded attempts
+  rpc_.mined_count = 8;  // nonce 7 used, and no recorded attempt has a receipt (yet)
+  clock_.Advance(std::chrono::seconds(61));  // even when a replacement would be due
   const Result<TransactionProgress> progress = manager.Advance(request_, record_);
-  ASSERT_FALSE(progress.ok());
-  EXPECT_THAT(progress.error().message(), HasSubstr("nonce 7"));
-  EXPECT_THAT(progress.error().message(), HasSubstr("did not record"));
+  ASSERT_TRUE(progress.ok()) << progress.error().ToString();
+  EXPECT_EQ(progress->state, TransactionState::kNonceUsedWithoutReceipt);
+  EXPECT_THAT(progress->detail, HasSubstr("nonce 7"));
+  EXPECT_EQ(record_.tx_attempts.size(), 1u) << "nothing new is signed";
+  EXPECT_EQ(rpc_.sent.size(), 1u);
+
+  // The node catches up: the receipt appears.
+  --rpc_.mined_count;
+  rpc_.Mine(Hash(record_.tx_attempts[0]), 110);
+  const Result<TransactionProgress> mined = manager.Advance(request_, record_);
+  ASSERT_TRUE(mined.ok()) << mined.error().ToString();
+  EXPECT_THAT(mined->detail, HasSubstr("mined in block 110"));
 }
 
 TEST_F(TransactionManagerTest, AnUnderpricedReplacementIsBumpedAgain) {

@@ -249,10 +249,12 @@ Result<std::optional<TransactionProgress>> EthereumTransactionManager::CheckRece
                               attempt.tx_hash, receipt->block_number)});
   }
   if (mined_count > *record.tx_nonce) {
-    return Error::FailedPrecondition(
-        "nonce {} of {} was used by a transaction this job did not record (the account has {} "
-        "mined transactions)",
-        *record.tx_nonce, sender_, mined_count);
+    return std::optional(TransactionProgress{
+        .state = TransactionState::kNonceUsedWithoutReceipt,
+        .detail = fmt::format(
+            "nonce {} of {} is used (the account has {} mined transactions) but none of the {} "
+            "recorded attempts has a receipt",
+            *record.tx_nonce, sender_, mined_count, record.tx_attempts.size())});
   }
   return std::optional<TransactionProgress>();
 }

@@ -40,6 +40,10 @@ enum class TransactionState {
   kWaiting,         // nothing final yet: call Advance again later
   kConfirmed,       // mined, succeeded, confirmed: `receipt` is set
   kFeeCapExceeded,  // the next attempt would cost more than allowed: nothing was sent
+  // The nonce is used but no recorded attempt has a receipt: a node that lags behind its own
+  // nonce count or lost its receipts (a restarted dev node), or another sender. Nothing more is
+  // sent; the caller decides from the contract's state.
+  kNonceUsedWithoutReceipt,
 };
 
 struct TransactionProgress {
@@ -68,8 +72,7 @@ struct TransactionProgress {
 /// All attempts share the nonce, so at most one of them can ever be mined.
 ///
 /// Errors: the node's transient errors (retry later); kFailedPrecondition (permanent) for a
-/// revert (with its reason) or a nonce consumed by a transaction this record does not know;
-/// kInvalidArgument (permanent) for a request the node refuses.
+/// revert (with its reason); kInvalidArgument (permanent) for a request the node refuses.
 /// Thread-compatible: one call at a time per record; the engine's lease ensures that.
 class EthereumTransactionManager {
  public:
