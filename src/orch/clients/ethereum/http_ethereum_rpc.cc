@@ -55,39 +55,6 @@ std::string Truncate(std::string_view text) {
   return fmt::format("{}…", text.substr(0, kMaxQuotedBody));
 }
 
-// Url parts that may be secret (API keys travel in the userinfo, the path or the query).
-std::vector<std::string> SecretsOf(const std::string& url) {
-  std::vector<std::string> secrets = {url, http::RedactUrlForMessage(url), RedactUrl(url)};
-  auto parsed = Url::Parse(url);
-  if (parsed.ok()) {
-    if (parsed->password().has_value() && !parsed->password()->empty()) {
-      secrets.push_back(*parsed->password());
-    }
-    if (parsed->path().size() > 1) {
-      secrets.push_back(parsed->path());
-    }
-    if (!parsed->query().empty()) {
-      secrets.push_back(parsed->query());
-    }
-  }
-  // Longest first, so that a whole URL is masked before the parts inside it.
-  std::ranges::sort(secrets,
-                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  std::erase_if(secrets, [](const std::string& secret) { return secret.size() < 2; });
-  return secrets;
-}
-
-std::string Scrub(std::string text, const std::vector<std::string>& secrets) {
-  constexpr std::string_view kMask = "<node url>";
-  for (const std::string& secret : secrets) {
-    for (auto at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + kMask.size())) {
-      text.replace(at, secret.size(), kMask);
-    }
-  }
-  return text;
-}
-
 Error MalformedField(std::string_view method, std::string_view field, std::string_view why) {
   return Error::DataLoss("{}: malformed answer: field '{}': {}", method, field, why);
 }
@@ -388,7 +355,7 @@ std::chrono::milliseconds EthereumRpcBackoff(const HttpEthereumRpcOptions& optio
 
 HttpEthereumRpc::HttpEthereumRpc(http::HttpClient& http, std::string url,
                                  HttpEthereumRpcOptions options)
-    : http_(http), url_(std::move(url)), options_(std::move(options)), secrets_(SecretsOf(url_)) {
+    : http_(http), url_(std::move(url)), options_(std::move(options)), scrubber_(url_) {
   ORCH_CHECK(options_.max_attempts >= 1, "HttpEthereumRpcOptions.max_attempts must be >= 1");
   ORCH_CHECK(options_.request_timeout.count() > 0,
              "HttpEthereumRpcOptions.request_timeout must be positive");
@@ -408,14 +375,14 @@ Result<json> HttpEthereumRpc::PostOnce(std::string_view what, const std::string&
   if (!response.ok()) {
     const Error& error = response.error();
     // The HTTP client redacts passwords and queries only; keys in the path must go too.
-    return Error(error.code(), fmt::format("{}: {}", what, Scrub(error.message(), secrets_)),
+    return Error(error.code(), fmt::format("{}: {}", what, scrubber_.Scrub(error.message())),
                  error.transient());
   }
   const int status = response->status;
   if (status == 429 || status >= 500) {
     return Error(ErrorCode::kUnavailable,
                  fmt::format("{}: the node answered HTTP {}: {}", what, status,
-                             Truncate(Scrub(response->body, secrets_))),
+                             Truncate(scrubber_.Scrub(response->body))),
                  true);
   }
   json answer = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
@@ -425,11 +392,11 @@ Result<json> HttpEthereumRpc::PostOnce(std::string_view what, const std::string&
       return answer;
     }
     return Error::InvalidArgument("{}: the node answered HTTP {}: {}", what, status,
-                                  Truncate(Scrub(response->body, secrets_)));
+                                  Truncate(scrubber_.Scrub(response->body)));
   }
   if (answer.is_discarded()) {
     return Error::DataLoss("{}: malformed answer: not JSON: {}", what,
-                           Truncate(Scrub(response->body, secrets_)));
+                           Truncate(scrubber_.Scrub(response->body)));
   }
   return answer;
 }

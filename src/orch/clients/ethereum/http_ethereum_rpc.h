@@ -14,6 +14,7 @@
 #include "orch/clients/ethereum/ethereum_rpc.h"
 #include "orch/common/result.h"
 #include "orch/http/http_client.h"
+#include "orch/http/url_scrubber.h"
 
 namespace orch::ethereum {
 
@@ -94,7 +95,7 @@ class HttpEthereumRpc final : public EthereumRpc {
   http::HttpClient& http_;
   const std::string url_;
   const HttpEthereumRpcOptions options_;
-  const std::vector<std::string> secrets_;  // parts of url_ that must not reach any message
+  const http::UrlScrubber scrubber_;  // keeps url_ and its secret parts out of messages
   std::atomic<std::uint64_t> next_id_{1};
 };
 
