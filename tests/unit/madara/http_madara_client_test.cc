@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/local_http_server.h"
+#include "tests/support/scripted_json_rpc_node.h"
 #include "tests/support/testdata.h"
 
 #include "orch/http/curl_http_client.h"
@@ -21,7 +22,7 @@ namespace orch::madara {
 namespace {
 
 using ::nlohmann::json;
-using ::orch::testing::LocalHttpServer;
+using ::orch::testing::ScriptedJsonRpcNode;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -29,75 +30,6 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view kBlockHash =
     "0x4f1ab28d98fd954f81615e8a7df9556cf9a0f8c1a6be5ad97ce77cac7d68dad";
-
-// A Madara node on loopback that answers each POST with the next scripted reply and records
-// the requests. Once the script is exhausted it answers HTTP 500.
-class ScriptedNode {
- public:
-  using Reply = std::function<void(const json& request, httplib::Response& response)>;
-
-  ScriptedNode()
-      : server_([this](httplib::Server& server) {
-          server.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
-            Reply reply;
-            const json body = json::parse(request.body, nullptr, false);
-            {
-              std::lock_guard lock(mutex_);
-              bodies_.push_back(body);
-              if (!script_.empty()) {
-                reply = std::move(script_.front());
-                script_.pop_front();
-              }
-            }
-            if (!reply) {
-              response.status = 500;
-              response.set_content("script exhausted", "text/plain");
-              return;
-            }
-            reply(body, response);
-          });
-        }) {}
-
-  void Push(Reply reply) {
-    std::lock_guard lock(mutex_);
-    script_.push_back(std::move(reply));
-  }
-  void PushResult(json result) {
-    Push([result](const json& request, httplib::Response& response) {
-      response.set_content(
-          json{{"jsonrpc", "2.0"}, {"id", request["id"]}, {"result", result}}.dump(),
-          "application/json");
-    });
-  }
-  void PushRpcError(int code, std::string message) {
-    Push([=](const json& request, httplib::Response& response) {
-      response.set_content(json{{"jsonrpc", "2.0"},
-                                {"id", request["id"]},
-                                {"error", {{"code", code}, {"message", message}}}}
-                               .dump(),
-                           "application/json");
-    });
-  }
-  void PushRaw(int status, std::string body) {
-    Push([=](const json&, httplib::Response& response) {
-      response.status = status;
-      response.set_content(body, "application/json");
-    });
-  }
-
-  std::vector<json> bodies() const {
-    std::lock_guard lock(mutex_);
-    return bodies_;
-  }
-  std::string url(const std::string& path = "/") const { return server_.url(path); }
-  int port() const { return server_.port(); }
-
- private:
-  mutable std::mutex mutex_;
-  std::deque<Reply> script_;
-  std::vector<json> bodies_;
-  LocalHttpServer server_;  // last: it serves until destroyed, using the members above
-};
 
 json Header(json overrides = json::object()) {
   json header = {{"status", "ACCEPTED_ON_L2"},
@@ -146,7 +78,7 @@ class HttpMadaraClientTest : public ::testing::Test {
   http::CurlHttpClient http_;
   std::mutex mutex_;
   std::vector<std::chrono::milliseconds> sleeps_;
-  ScriptedNode node_;
+  ScriptedJsonRpcNode node_;
 };
 
 TEST_F(HttpMadaraClientTest, GetStateUpdateAsksForTheHeaderThenTheUpdate) {
