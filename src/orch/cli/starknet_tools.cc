@@ -160,25 +160,6 @@ class NoNonceSource final : public starknet::NonceSource {
   }
 };
 
-// Aliases from --aliases (a JSON object {"0xkey": "0xalias"}), or none.
-class TableAliasSource final : public starknet::AliasSource {
- public:
-  explicit TableAliasSource(std::map<Felt, Felt> aliases) : aliases_(std::move(aliases)) {}
-
-  Result<std::vector<std::optional<Felt>>> GetAliases(std::span<const Felt> keys) override {
-    std::vector<std::optional<Felt>> out;
-    out.reserve(keys.size());
-    for (const Felt& key : keys) {
-      const auto found = aliases_.find(key);
-      out.push_back(found == aliases_.end() ? std::nullopt : std::optional(found->second));
-    }
-    return out;
-  }
-
- private:
-  std::map<Felt, Felt> aliases_;
-};
-
 Result<std::map<Felt, Felt>> ParseAliases(std::string_view content, std::string_view file) {
   const json object = json::parse(content, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded() || !object.is_object()) {
@@ -231,7 +212,7 @@ Result<void> RunDaEncode(const DaEncodeOptions& options, std::istream& in, std::
                           ReadToolInput("--aliases", options.aliases_file, in));
     ORCH_ASSIGN_OR_RETURN(alias_table, ParseAliases(alias_text, options.aliases_file));
   }
-  TableAliasSource aliases(std::move(alias_table));
+  starknet::TableAliasSource aliases(std::move(alias_table));
   ORCH_ASSIGN_OR_RETURN(const std::vector<Felt> felts,
                         starknet::EncodeStateDiffForDa(update->state_diff, *version,
                                                        options.block_number, *nonces, aliases));

@@ -44,8 +44,6 @@ bool AnyAttemptInFlight(const job::StateUpdateMetadata& metadata) {
   return false;
 }
 
-std::int64_t UnixMillis(const Clock& clock) { return clock.Now().time_since_epoch().count(); }
-
 }  // namespace
 
 StateTransitionHandler::StateTransitionHandler(objects::ObjectStore& store,
@@ -204,7 +202,7 @@ Result<engine::Verification> StateTransitionHandler::Verify(job::Job& job) {
     case settlement::TransactionState::kConfirmed:
       return contract_has_it();
     case settlement::TransactionState::kFeeCapExceeded: {
-      const std::int64_t now = UnixMillis(clock_);
+      const std::int64_t now = ToUnixMillis(clock_.Now());
       if (!metadata->fee_cap_alerted_at_ms ||
           now - *metadata->fee_cap_alerted_at_ms >= options_.fee_cap_alert_interval.count()) {
         alerter_.Send(

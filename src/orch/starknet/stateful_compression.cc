@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace orch::starknet {
 namespace {
@@ -12,6 +13,20 @@ using crypto::Felt;
 bool Aliased(const Felt& value) { return value >= kMinValueForAlias; }
 
 }  // namespace
+
+TableAliasSource::TableAliasSource(std::map<crypto::Felt, crypto::Felt> aliases)
+    : aliases_(std::move(aliases)) {}
+
+Result<std::vector<std::optional<crypto::Felt>>> TableAliasSource::GetAliases(
+    std::span<const crypto::Felt> keys) {
+  std::vector<std::optional<crypto::Felt>> out;
+  out.reserve(keys.size());
+  for (const crypto::Felt& key : keys) {
+    const auto found = aliases_.find(key);
+    out.push_back(found == aliases_.end() ? std::nullopt : std::optional(found->second));
+  }
+  return out;
+}
 
 Result<DaStateDiff> ApplyAliases(DaStateDiff diff, AliasSource& aliases) {
   std::set<Felt> needed;

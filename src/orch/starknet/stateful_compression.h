@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <vector>
@@ -32,6 +33,19 @@ class AliasSource {
   /// Errors: kUnavailable / kTimeout (retryable), kInvalidArgument (a bad answer).
   virtual Result<std::vector<std::optional<crypto::Felt>>> GetAliases(
       std::span<const crypto::Felt> keys) = 0;
+};
+
+/// An AliasSource answering from a fixed table (key -> alias): recorded registry storage, or
+/// aliases an operator supplies. Keys it does not hold have no alias. Immutable: thread-safe.
+class TableAliasSource final : public AliasSource {
+ public:
+  explicit TableAliasSource(std::map<crypto::Felt, crypto::Felt> aliases);
+
+  Result<std::vector<std::optional<crypto::Felt>>> GetAliases(
+      std::span<const crypto::Felt> keys) override;
+
+ private:
+  std::map<crypto::Felt, crypto::Felt> aliases_;
 };
 
 /// Replaces, in `diff`, the address of every contract at or above kMinValueForAlias by its

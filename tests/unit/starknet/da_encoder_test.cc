@@ -39,22 +39,6 @@ class UnusedAliasSource final : public AliasSource {
     return Error::Internal("unexpected alias lookup");
   }
 };
-class TableAliasSource final : public AliasSource {
- public:
-  explicit TableAliasSource(std::map<Felt, Felt> aliases) : aliases_(std::move(aliases)) {}
-  Result<std::vector<std::optional<Felt>>> GetAliases(std::span<const Felt> keys) override {
-    std::vector<std::optional<Felt>> out;
-    for (const Felt& key : keys) {
-      const auto found = aliases_.find(key);
-      out.push_back(found == aliases_.end() ? std::nullopt : std::optional<Felt>(found->second));
-    }
-    return out;
-  }
-
- private:
-  std::map<Felt, Felt> aliases_;
-};
-
 // Contract 0x456 deployed with class 0xabc; contract 0x123 wrote slot 0x5 and has nonce 1;
 // class 0xc1 declared.
 StateDiff SmallDiff() {

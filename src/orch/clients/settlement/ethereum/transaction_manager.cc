@@ -125,11 +125,6 @@ bool MayBeInPool(const job::TxAttempt& attempt) {
          attempt.status == kTimedOut;
 }
 
-std::int64_t NowMs(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
-      .count();
-}
-
 bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
@@ -167,7 +162,8 @@ Result<TransactionProgress> EthereumTransactionManager::Advance(
   }
   const std::size_t bumps = record.tx_attempts.size() - 1;
   if (last.status == kSubmitted) {
-    const std::chrono::milliseconds waited(NowMs(clock_) - last.submitted_at_ms.value_or(0));
+    const std::chrono::milliseconds waited(ToUnixMillis(clock_.Now()) -
+                                           last.submitted_at_ms.value_or(0));
     if (waited < options_.replace_after) {
       return TransactionProgress{.detail = fmt::format("attempt {} ({}) sent, not mined yet",
                                                        last.attempt_no, last.tx_hash)};
@@ -328,7 +324,7 @@ Result<TransactionProgress> EthereumTransactionManager::SendAttempt(
     } else if (Contains(message, "nonce too low")) {
       // Another attempt of this record was mined: the receipts say which on the next call.
       attempt.status = std::string(kSubmitted);
-      attempt.submitted_at_ms = NowMs(clock_);
+      attempt.submitted_at_ms = ToUnixMillis(clock_.Now());
       return TransactionProgress{.detail = fmt::format("nonce {} already used", attempt.nonce)};
     } else {
       attempt.status = std::string(kSubmissionFailed);
@@ -337,7 +333,7 @@ Result<TransactionProgress> EthereumTransactionManager::SendAttempt(
     }
   }
   attempt.status = std::string(kSubmitted);
-  attempt.submitted_at_ms = NowMs(clock_);
+  attempt.submitted_at_ms = ToUnixMillis(clock_.Now());
   record.tx_hash = attempt.tx_hash;
   return TransactionProgress{
       .detail = fmt::format("attempt {} ({}) sent", attempt.attempt_no, attempt.tx_hash)};
