@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test test-unit bench format format-check clean
+.PHONY: all deps configure build test test-unit bench demo format format-check clean
 
 all: build
 
@@ -26,6 +26,12 @@ test: build
 # Only the tests that need no service.
 test-unit: build
 	ctest --test-dir $(BUILD_DIR) -L unit --output-on-failure -j $(JOBS)
+
+# The whole pipeline on a local stack: installs what is missing, builds the binary only, and
+# settles the chain of devnet/chain (docs/devnet.md).
+demo: deps configure
+	cmake --build $(BUILD_DIR) --target orchestrator -j $(JOBS)
+	$(BUILD_DIR)/src/orchestrator devnet --blocks devnet/chain
 
 bench: build
 	bash scripts/run-bench.sh $(BUILD_DIR)

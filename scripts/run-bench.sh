@@ -36,3 +36,6 @@ for backend in sqlite postgres; do
   "$build_dir/bench/pipeline_bench" --backend "$backend" \
     --blocks "${PIPELINE_BLOCKS:-10000}" --rss-blocks "${PIPELINE_RSS_BLOCKS:-50000}"
 done
+
+# End to end on the devnet: blocks settled per minute on Anvil, orchestrator CPU per block.
+"$build_dir/bench/devnet_bench" "$@"

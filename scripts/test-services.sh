@@ -53,7 +53,7 @@ check_anvil() {
   anvil="$(cd "$(dirname "$0")/.." && pwd)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
   "$anvil" --version >/dev/null 2>&1 ||
     { echo "test-services: Anvil is not installed at $anvil (scripts/install-deps.sh)" >&2; exit 1; }
-  echo "export ORCH_TEST_ANVIL_BIN=$anvil"
+  echo "export ORCH_ANVIL_BIN=$anvil"
 }
 
 case "$action" in

@@ -62,12 +62,48 @@ class FakeMadaraClient final : public madara::MadaraClient {
     return found == storage_.end() ? crypto::Felt() : found->second;
   }
 
+  /// The highest block with a state update, or the one set by SetLatestBlock.
+  Result<std::uint64_t> LatestBlockNumber() override {
+    std::lock_guard lock(mutex_);
+    if (latest_) {
+      return *latest_;
+    }
+    if (updates_.empty()) {
+      return Error::Unavailable("the node has no blocks yet");
+    }
+    return updates_.rbegin()->first;
+  }
+  void SetLatestBlock(std::uint64_t block) {
+    std::lock_guard lock(mutex_);
+    latest_ = block;
+  }
+
+  Result<crypto::Felt> ChainId() override {
+    std::lock_guard lock(mutex_);
+    if (chain_id_error_) {
+      return *chain_id_error_;
+    }
+    return chain_id_;
+  }
+  void SetChainId(const crypto::Felt& chain_id) {
+    std::lock_guard lock(mutex_);
+    chain_id_ = chain_id;
+  }
+  /// Makes ChainId fail with `error` (e.g. the node is down); nullopt heals it.
+  void FailChainId(std::optional<Error> error) {
+    std::lock_guard lock(mutex_);
+    chain_id_error_ = std::move(error);
+  }
+
  private:
   std::mutex mutex_;
   std::map<std::uint64_t, madara::BlockStateUpdate> updates_;
   std::map<std::uint64_t, Error> failures_;
   std::map<crypto::Felt, crypto::Felt> nonces_;
   std::map<std::pair<crypto::Felt, crypto::Felt>, crypto::Felt> storage_;
+  std::optional<std::uint64_t> latest_;
+  crypto::Felt chain_id_;
+  std::optional<Error> chain_id_error_;
 };
 
 }  // namespace orch::testing

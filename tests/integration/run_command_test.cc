@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <regex>
 
 #include "tests/contract/test_database.h"
@@ -91,6 +92,36 @@ TEST(RunCommandTest, AdminRoutesRefuseToStartWithoutAToken) {
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1);
+}
+
+TEST(RunCommandTest, PipelineStartupChecksNameEveryFailedServiceAndNoSecret) {
+  TempDir dir;
+  const std::string data_dir = SetUpDataDir(dir);
+  // Nothing listens on these ports; the fixture directory does not exist.
+  const std::string command =
+      std::string(ORCH_BINARY) + " run --data-dir " + data_dir +
+      " --port 0 --madara-rpc-url http://127.0.0.1:1/key-in-path"
+      " --snos-runner fixture:" +
+      dir.path() +
+      "/no-such-dir --prover mock"
+      " --settle-on-ethereum --ethereum-rpc-url http://127.0.0.1:2/secret-path"
+      " --ethereum-private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+      " --l1-core-contract-address 0x5FbDB2315678afecb367f032d93F642f64180aa3 2>" +
+      dir.path() + "/err";
+  const int status = std::system(command.c_str());
+  std::ifstream in(dir.path() + "/err");
+  const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << err;
+  EXPECT_NE(err.find("startup checks failed"), std::string::npos) << err;
+  EXPECT_NE(err.find("Madara RPC at http://127.0.0.1:1:"), std::string::npos) << err;
+  EXPECT_NE(err.find("fixture directory"), std::string::npos) << err;
+  EXPECT_NE(err.find("Ethereum RPC at http://127.0.0.1:2:"), std::string::npos) << err;
+  EXPECT_EQ(err.find("key-in-path"), std::string::npos) << err;
+  EXPECT_EQ(err.find("secret-path"), std::string::npos) << err;
+  EXPECT_EQ(err.find("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"),
+            std::string::npos)
+      << err;
 }
 
 }  // namespace

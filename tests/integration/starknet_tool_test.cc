@@ -1,7 +1,9 @@
 // `orchestrator tool` for the Starknet data formats: da-encode, program-output and pie-info,
-// checked against the real chain vectors of ../shared/testdata.
+// checked against the real chain vectors of ../shared/testdata, and make-chain.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "orch/crypto/u256.h"
 #include "orch/starknet/os_config_hash.h"
 #include "orch/starknet/program_output_file.h"
+#include "orch/starknet/synthetic_chain.h"
 
 namespace orch::testing {
 namespace {
@@ -100,7 +103,7 @@ TEST(StarknetToolTest, ProgramOutputErrorsNameTheFileAndTheWord) {
 TEST(StarknetToolTest, EveryToolHasHelp) {
   TempDir dir;
   const CommandResult list = RunTool(dir, "--help");
-  for (const std::string tool : {"da-encode", "program-output", "pie-info"}) {
+  for (const std::string tool : {"da-encode", "program-output", "pie-info", "make-chain"}) {
     EXPECT_NE(list.out.find(tool), std::string::npos) << list.out;
     const CommandResult help = RunTool(dir, tool + " --help");
     EXPECT_EQ(help.exit_code, 0) << tool;
@@ -228,6 +231,76 @@ TEST(StarknetToolTest, PieInfoRefusesWhatIsNotAPie) {
   const CommandResult result = RunTool(dir, "pie-info --pie " + dir.File("not.zip"));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("not.zip"), std::string::npos) << result.err;
+}
+
+// Every file under `dir` (relative path -> content).
+std::map<std::string, std::string> ReadTree(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      files[std::filesystem::relative(entry.path(), dir).string()] = ReadFile(entry.path());
+    }
+  }
+  return files;
+}
+
+// make-chain writes the library's chain, and da-encode reads its files as they are.
+TEST(StarknetToolTest, MakeChainWritesTheGeneratedChain) {
+  TempDir dir;
+  const std::string out = dir.File("chain");
+  const json printed =
+      ParseJson(Output(dir, "make-chain --out " + out +
+                                " --first-block 5 --blocks 6 --versions 0.13.2,0.13.3 --seed 7"));
+  EXPECT_EQ(printed, (json{{"out", out}, {"first_block", 5}, {"last_block", 10}}));
+
+  const Result<std::vector<starknet::SyntheticBlock>> blocks = starknet::GenerateSyntheticChain(
+      {.first_block = 5,
+       .block_count = 6,
+       .versions = {starknet::StarknetVersion(0, 13, 2), starknet::kVersion0_13_3},
+       .seed = 7});
+  ASSERT_TRUE(blocks.ok()) << blocks.error().ToString();
+  ASSERT_TRUE(starknet::WriteSyntheticChain(*blocks, dir.File("expected")).ok());
+  const std::map<std::string, std::string> written = ReadTree(out);
+  EXPECT_EQ(written.size(), 18u);
+  EXPECT_EQ(written, ReadTree(dir.File("expected")));
+
+  for (int block = 5; block <= 10; ++block) {
+    SCOPED_TRACE(block);
+    const std::string folder = out + "/" + std::to_string(block) + "/";
+    const std::string version = block <= 7 ? "0.13.2" : "0.13.3";
+    const json header = ParseJson(ReadFile(folder + "block.json"));
+    EXPECT_EQ(header["starknet_version"], version);
+    const json felts =
+        ParseJson(Output(dir, "da-encode --state-update " + folder + "state_update.json --nonces " +
+                                  folder + "nonces.json --block " + std::to_string(block) +
+                                  " --starknet-version " + version));
+    EXPECT_FALSE(felts["felts"].empty());
+  }
+}
+
+TEST(StarknetToolTest, MakeChainRefusesBadArguments) {
+  TempDir dir;
+  const std::string out = dir.File("chain");
+  const std::string blocks = " --first-block 1 --blocks 3";
+  ASSERT_EQ(RunTool(dir, "make-chain --out " + out + blocks).exit_code, 0);
+  const CommandResult again = RunTool(dir, "make-chain --out " + out + blocks);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.err.rfind("error: --out: ", 0), 0u) << again.err;
+  EXPECT_NE(again.err.find("not empty"), std::string::npos) << again.err;
+
+  const std::string fresh = "make-chain --out " + dir.File("fresh");
+  const CommandResult decreasing = RunTool(dir, fresh + blocks + " --versions 0.14.0,0.13.3");
+  EXPECT_EQ(decreasing.exit_code, 1);
+  EXPECT_NE(decreasing.err.find("0.13.3 comes after 0.14.0"), std::string::npos) << decreasing.err;
+  const CommandResult malformed = RunTool(dir, fresh + blocks + " --versions 0.13.2,zz");
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_NE(malformed.err.find("--versions 'zz'"), std::string::npos) << malformed.err;
+  const CommandResult no_blocks = RunTool(dir, fresh + " --first-block 1 --blocks 0");
+  EXPECT_EQ(no_blocks.exit_code, 1);
+  EXPECT_NE(no_blocks.err.find("1 to 100000 blocks"), std::string::npos) << no_blocks.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.File("fresh"))) << "nothing is written on errors";
+
+  EXPECT_EQ(RunTool(dir, "make-chain" + blocks).exit_code, 2) << "--out is required";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -10,9 +11,21 @@ namespace orch::cairo {
 namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
+// MS-DOS date of 1980-01-01 (the earliest it can hold: year 0, month 1, day 1) and time 00:00.
+// Set as DOS fields rather than a time_t, which libzip would convert in the local time zone.
+constexpr zip_uint16_t kDosDate = (1 << 5) | 1;
+constexpr zip_uint16_t kDosTime = 0;
 
 struct FileCloser {
   void operator()(zip_file_t* file) const { zip_fclose(file); }
+};
+
+struct SourceFree {
+  void operator()(zip_source_t* source) const { zip_source_free(source); }
+};
+
+struct ArchiveDiscard {
+  void operator()(zip_t* archive) const { zip_discard(archive); }
 };
 
 std::string ErrorText(int code) {
@@ -31,7 +44,80 @@ Result<zip_uint64_t> FindIndex(const std::vector<std::string>& names, std::strin
   return static_cast<zip_uint64_t>(it - names.begin());
 }
 
+// The bytes of the zip libzip wrote into `target`.
+Result<std::string> ReadSource(zip_source_t* target) {
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  if (zip_source_stat(target, &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
+    return Error::Internal("cannot size the written zip ({})",
+                           zip_error_strerror(zip_source_error(target)));
+  }
+  std::string bytes(static_cast<std::size_t>(stat.size), '\0');
+  if (zip_source_open(target) != 0) {
+    return Error::Internal("cannot reopen the written zip ({})",
+                           zip_error_strerror(zip_source_error(target)));
+  }
+  const zip_int64_t got = zip_source_read(target, bytes.data(), bytes.size());
+  zip_source_close(target);
+  if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size) {
+    return Error::Internal("read {} of the {} bytes of the written zip", got, stat.size);
+  }
+  return bytes;
+}
+
 }  // namespace
+
+Result<std::string> WriteZip(std::span<const ZipEntryToWrite> entries) {
+  zip_error_t error;
+  zip_error_init(&error);
+  const std::unique_ptr<zip_source_t, SourceFree> target(
+      zip_source_buffer_create(nullptr, 0, /*freep=*/0, &error));
+  if (target == nullptr) {
+    const std::string text = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return Error::Internal("cannot create an in-memory zip ({})", text);
+  }
+  std::unique_ptr<zip_t, ArchiveDiscard> archive(
+      zip_open_from_source(target.get(), ZIP_TRUNCATE, &error));
+  if (archive == nullptr) {
+    const std::string text = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return Error::Internal("cannot open an in-memory zip for writing ({})", text);
+  }
+  zip_error_fini(&error);
+  // The archive took the target's reference and drops it when closed; keep one to read the
+  // bytes afterwards.
+  zip_source_keep(target.get());
+
+  for (const ZipEntryToWrite& entry : entries) {
+    // Borrows the content, which outlives zip_close below.
+    zip_source_t* source =
+        zip_source_buffer(archive.get(), entry.content.data(), entry.content.size(), /*freep=*/0);
+    if (source == nullptr) {
+      return Error::Internal("{}: cannot wrap the content ({})", entry.name,
+                             zip_strerror(archive.get()));
+    }
+    const zip_int64_t index =
+        zip_file_add(archive.get(), std::string(entry.name).c_str(), source, ZIP_FL_ENC_UTF_8);
+    if (index < 0) {
+      zip_source_free(source);
+      return Error::InvalidArgument("{}: cannot add the entry ({})", entry.name,
+                                    zip_strerror(archive.get()));
+    }
+    const auto at = static_cast<zip_uint64_t>(index);
+    if (zip_set_file_compression(archive.get(), at, ZIP_CM_DEFLATE, /*comp_flags=*/0) != 0 ||
+        zip_file_set_dostime(archive.get(), at, kDosTime, kDosDate, /*flags=*/0) != 0) {
+      return Error::Internal("{}: cannot set compression or date ({})", entry.name,
+                             zip_strerror(archive.get()));
+    }
+  }
+  if (zip_close(archive.get()) != 0) {
+    return Error::Internal("cannot write the zip ({})", zip_strerror(archive.get()));
+  }
+  // zip_close freed the archive.
+  static_cast<void>(archive.release());
+  return ReadSource(target.get());
+}
 
 void ZipArchive::Discard::operator()(zip* archive) const { zip_discard(archive); }
 

@@ -27,6 +27,18 @@ struct ZipEntryLimits {
   std::uint64_t ratio_floor = std::uint64_t{1} << 20;
 };
 
+/// One entry of a zip to write: its name and content.
+struct ZipEntryToWrite {
+  std::string_view name;
+  std::string_view content;
+};
+
+/// Builds a zip in memory with libzip holding `entries` in order. Every entry is deflated
+/// (SHARP's verifier accepts only deflated PIE entries) and dated 1980-01-01 00:00, so that the
+/// same entries always give the same bytes; libzip switches to zip64 where sizes need it.
+/// Errors: kInvalidArgument (a name libzip refuses, or given twice), kInternal (libzip failed).
+Result<std::string> WriteZip(std::span<const ZipEntryToWrite> entries);
+
 /// A zip archive opened read-only with libzip, read with bounded memory.
 ///
 /// Entries are streamed in chunks; reading fails as soon as an entry yields more bytes than its

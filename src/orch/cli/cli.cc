@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "orch/cli/devnet_command.h"
 #include "orch/cli/env_file.h"
 #include "orch/cli/run_command.h"
 #include "orch/cli/setup_command.h"
@@ -158,6 +159,100 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
                 "Send EIP-4844 blob sidecars (one blob proof per blob) instead of EIP-7594 cell "
                 "proofs")
       ->envname("MADARA_ORCHESTRATOR_ETHEREUM_DISABLE_PEERDAS");
+  command
+      .add_flag("--da-on-ethereum", options.da_on_ethereum,
+                "Data availability in blobs of the settlement transaction (the default with "
+                "--settle-on-ethereum)")
+      ->envname("MADARA_ORCHESTRATOR_DA_ON_ETHEREUM");
+
+  // The pipeline's services: SNOS and the prover (docs/snos.md, docs/provers.md).
+  const struct {
+    const char* flag;
+    std::string* value;
+    const char* env;
+    const char* help;
+  } texts[] = {
+      {"--rpc-for-snos", &options.rpc_for_snos, "MADARA_ORCHESTRATOR_RPC_FOR_SNOS",
+       "Node the Starknet OS reads (default: --madara-rpc-url)"},
+      {"--snos-runner", &options.snos_runner, "MADARA_ORCHESTRATOR_SNOS_RUNNER",
+       "Where the Starknet OS runs: command:<program> | http:<url> | fixture:<dir>"},
+      {"--snos-layout-name", &options.snos_layout_name, "MADARA_ORCHESTRATOR_SNOS_LAYOUT_NAME",
+       "Cairo layout of the OS run"},
+      {"--versioned-constants", &options.versioned_constants,
+       "MADARA_ORCHESTRATOR_VERSIONED_CONSTANTS_PATH", "Versioned-constants override for SNOS"},
+      {"--da-public-keys", &options.da_public_keys, "MADARA_ORCHESTRATOR_DA_PUBLIC_KEYS",
+       "DA encryption public keys, comma-separated felts"},
+      {"--strk-fee-token-address", &options.strk_fee_token_address,
+       "MADARA_ORCHESTRATOR_STRK_FEE_TOKEN_ADDRESS", "STRK fee token of the chain (for SNOS)"},
+      {"--eth-fee-token-address", &options.eth_fee_token_address,
+       "MADARA_ORCHESTRATOR_ETH_FEE_TOKEN_ADDRESS", "ETH fee token of the chain (for SNOS)"},
+      {"--prover", &options.prover, "MADARA_ORCHESTRATOR_PROVER", "atlantic | sharp | mock"},
+      {"--mock-verifier-address", &options.mock_verifier_address,
+       "MADARA_ORCHESTRATOR_MOCK_VERIFIER_ADDRESS",
+       "Mock prover: register each fact on this MockGpsVerifier (settlement node)"},
+      {"--mock-prover-private-key", &options.mock_prover_private_key,
+       "MADARA_ORCHESTRATOR_MOCK_PROVER_PRIVATE_KEY",
+       "Mock prover: key that sends registerFact, not the settlement key (or _FILE)"},
+      {"--atlantic-api-key", &options.atlantic_api_key, "MADARA_ORCHESTRATOR_ATLANTIC_API_KEY",
+       "Atlantic API key (or MADARA_ORCHESTRATOR_ATLANTIC_API_KEY_FILE)"},
+      {"--atlantic-service-url", &options.atlantic_service_url,
+       "MADARA_ORCHESTRATOR_ATLANTIC_SERVICE_URL", "Atlantic API"},
+      {"--atlantic-artifacts-base-url", &options.atlantic_artifacts_base_url,
+       "MADARA_ORCHESTRATOR_ATLANTIC_ARTIFACTS_BASE_URL", "Where Atlantic publishes proofs"},
+      {"--atlantic-network", &options.atlantic_network, "MADARA_ORCHESTRATOR_ATLANTIC_NETWORK",
+       "MAINNET | TESTNET"},
+      {"--atlantic-verifier-cairo-vm", &options.atlantic_cairo_vm,
+       "MADARA_ORCHESTRATOR_ATLANTIC_CAIRO_VM", "rust | python"},
+      {"--atlantic-sharp-prover", &options.atlantic_sharp_prover,
+       "MADARA_ORCHESTRATOR_ATLANTIC_SHARP_PROVER", "stone | stwo"},
+      {"--atlantic-verifier-result", &options.atlantic_result,
+       "MADARA_ORCHESTRATOR_ATLANTIC_RESULT", "Atlantic result step, e.g. proof-generation"},
+      {"--atlantic-settlement-layer", &options.atlantic_settlement_layer,
+       "MADARA_ORCHESTRATOR_ATLANTIC_SETTLEMENT_LAYER", "ethereum | starknet"},
+      {"--atlantic-mock-fact-hash", &options.atlantic_mock_fact_hash,
+       "MADARA_ORCHESTRATOR_ATLANTIC_MOCK_FACT_HASH",
+       "true: Atlantic mocks facts and no on-chain check is made"},
+      {"--atlantic-rpc-node-url", &options.atlantic_rpc_node_url,
+       "MADARA_ORCHESTRATOR_ATLANTIC_RPC_NODE_URL",
+       "Ethereum node for the isValid check of proven facts (default: the settlement node)"},
+      {"--atlantic-verifier-contract-address", &options.atlantic_verifier_contract_address,
+       "MADARA_ORCHESTRATOR_ATLANTIC_VERIFIER_CONTRACT_ADDRESS",
+       "Fact registry a proven fact must be valid on before the proof counts as done"},
+      {"--prover-layout-name", &options.prover_layout_name,
+       "MADARA_ORCHESTRATOR_PROVER_LAYOUT_NAME", "Layout sent to Atlantic (settlement starknet)"},
+      {"--cairo-verifier-program-hash", &options.cairo_verifier_program_hash,
+       "MADARA_ORCHESTRATOR_CAIRO_V0_VERIFIER_PROGRAM_HASH",
+       "Cairo verifier program hash (Atlantic L2 verification, L3)"},
+      {"--sharp-url", &options.sharp_url, "MADARA_ORCHESTRATOR_SHARP_URL",
+       "SHARP gateway, prefix included (e.g. https://host:port/v1/gateway)"},
+      {"--sharp-customer-id", &options.sharp_customer_id, "MADARA_ORCHESTRATOR_SHARP_CUSTOMER_ID",
+       "SHARP customer id"},
+      {"--sharp-user-crt-file", &options.sharp_user_crt_file,
+       "MADARA_ORCHESTRATOR_SHARP_USER_CRT_FILE", "SHARP client certificate (PEM)"},
+      {"--sharp-user-key-file", &options.sharp_user_key_file,
+       "MADARA_ORCHESTRATOR_SHARP_USER_KEY_FILE", "SHARP client key (PEM)"},
+      {"--sharp-server-crt-file", &options.sharp_server_crt_file,
+       "MADARA_ORCHESTRATOR_SHARP_SERVER_CRT_FILE", "SHARP server certificate to trust (PEM)"},
+  };
+  for (const auto& text : texts) {
+    command.add_option(text.flag, *text.value, text.help)->envname(text.env);
+  }
+  command
+      .add_option("--verification-poll-ms", options.verification_poll_ms,
+                  "Delay between verification polls of every job type (0: each handler's own)")
+      ->envname("MADARA_ORCHESTRATOR_VERIFICATION_POLL_MS")
+      ->capture_default_str();
+  command
+      .add_option("--snos-runner-timeout-seconds", options.snos_runner_timeout_seconds,
+                  "A SNOS run taking longer is killed and retried")
+      ->envname("MADARA_ORCHESTRATOR_SNOS_RUNNER_TIMEOUT_SECONDS")
+      ->capture_default_str();
+  command.add_flag("--snos-full-output", options.snos_full_output, "Full OS output (no DA)")
+      ->envname("MADARA_ORCHESTRATOR_SNOS_FULL_OUTPUT");
+  command
+      .add_flag("--store-audit-artifacts", options.store_audit_artifacts,
+                "Keep each block's proof at <block>/proof.json")
+      ->envname("MADARA_ORCHESTRATOR_STORE_AUDIT_ARTIFACTS");
 }
 
 }  // namespace
@@ -184,6 +279,35 @@ int RunCli(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run the orchestrator service");
   AddRunOptions(*run, run_options, max_block);
 
+  DevnetCommandOptions devnet_options;
+  CLI::App* devnet = app.add_subcommand(
+      "devnet",
+      "Settle a directory of blocks on a local stack: Anvil, a Madara stand-in, fixture SNOS, "
+      "mock prover (docs/devnet.md)");
+  devnet->add_option("--blocks", devnet_options.blocks_dir, "One folder per block (docs/devnet.md)")
+      ->required();
+  devnet->add_option("--work-dir", devnet_options.work_dir,
+                     "Keep the database, artifacts and fixtures here (default: a temporary "
+                     "directory, removed at the end)");
+  devnet->add_option("--chain-id", devnet_options.chain_id, "The appchain's chain id")
+      ->capture_default_str();
+  devnet
+      ->add_option("--default-starknet-version", devnet_options.default_starknet_version,
+                   "Version of blocks whose block.json names none")
+      ->capture_default_str();
+  devnet
+      ->add_option("--block-time", devnet_options.block_time_seconds,
+                   "Anvil block time in seconds (0: a block per transaction)")
+      ->capture_default_str();
+  devnet
+      ->add_option("--timeout-seconds", devnet_options.timeout_seconds,
+                   "Give up when not settled by then")
+      ->capture_default_str();
+  devnet
+      ->add_option("--poll-ms", devnet_options.poll_milliseconds,
+                   "Verification poll interval of every stage")
+      ->capture_default_str();
+
   const ToolCommand tool(app);
 
   try {
@@ -205,6 +329,14 @@ int RunCli(int argc, char** argv) {
     result = tool.Run(std::cin, std::cout);
   } else if (setup->parsed()) {
     result = RunSetup(setup_options);
+  } else if (devnet->parsed()) {
+    Result<bool> settled = RunDevnetCommand(devnet_options, std::cout, std::cerr);
+    if (settled.ok() && !*settled) {
+      return 1;
+    }
+    if (!settled.ok()) {
+      result = settled.error();
+    }
   } else {
     if (run->count("--max-block-to-process") > 0) {
       run_options.max_block = max_block;
@@ -217,6 +349,9 @@ int RunCli(int argc, char** argv) {
         {&run_options.admin_token, "MADARA_ORCHESTRATOR_ADMIN_TOKEN_FILE"},
         {&run_options.ethereum_private_key, "MADARA_ORCHESTRATOR_ETHEREUM_PRIVATE_KEY_FILE"},
         {&run_options.ethereum_rpc_url, "MADARA_ORCHESTRATOR_ETHEREUM_SETTLEMENT_RPC_URL_FILE"},
+        {&run_options.atlantic_api_key, "MADARA_ORCHESTRATOR_ATLANTIC_API_KEY_FILE"},
+        {&run_options.mock_prover_private_key, "MADARA_ORCHESTRATOR_MOCK_PROVER_PRIVATE_KEY_FILE"},
+        {&run_options.madara_rpc_url, "MADARA_ORCHESTRATOR_MADARA_RPC_URL_FILE"},
     };
     for (const auto& secret : secrets) {
       Result<std::string> read = ReadSecret(*secret.value, secret.file_variable);

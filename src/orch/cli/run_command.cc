@@ -1,33 +1,31 @@
 #include "orch/cli/run_command.h"
 
+#include <fmt/ranges.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include "orch/api/api_server.h"
 #include "orch/api/pipeline_gauges.h"
+#include "orch/app/pipeline.h"
 #include "orch/cli/engine_settings.h"
+#include "orch/cli/pipeline_flags.h"
 #include "orch/cli/settlement_settings.h"
 #include "orch/common/uuid.h"
-#include "orch/engine/job_service.h"
+#include "orch/engine/engine.h"
+#include "orch/engine/metrics_engine_observer.h"
 #include "orch/metrics/metrics.h"
 #include "orch/store/schema.h"
 
 namespace orch::cli {
 namespace {
 
-// Stands in for the Madara RPC client until it exists: every read says what is missing.
+// The engine's chain head when no pipeline is configured: every read says what is missing.
 class UnconfiguredChainHead final : public engine::ChainHead {
  public:
   Result<std::uint64_t> LatestBlock() override {
-    return Error::FailedPrecondition(
-        "no Madara RPC client in this build (--madara-rpc-url arrives with the pipeline "
-        "release)");
+    return Error::FailedPrecondition("no Madara RPC configured (--madara-rpc-url)");
   }
 };
-
-// The clients the pipeline needs that this build cannot make yet.
-constexpr std::string_view kMissingClients =
-    "Madara RPC client (--madara-rpc-url), SNOS runner, prover (--prover)";
 
 }  // namespace
 
@@ -46,6 +44,8 @@ Result<void> RunServer(const RunOptions& options) {
                         EngineOptionsFrom(options, layer, instance_id));
   ORCH_ASSIGN_OR_RETURN(const std::optional<EthereumSettlementSettings> settlement,
                         EthereumSettlementFrom(options));
+  ORCH_ASSIGN_OR_RETURN(std::optional<app::PipelineSettings> pipeline_settings,
+                        PipelineSettingsFrom(options, layer, settlement));
 
   // Signals are taken by sigwait below; block them before any thread starts so that no other
   // thread receives them.
@@ -63,18 +63,30 @@ Result<void> RunServer(const RunOptions& options) {
     ORCH_RETURN_IF_ERROR(backends->queue().CreateQueue(config));
   }
 
-  engine::HandlerRegistry handlers;
-  engine::NullEngineObserver observer;
-  engine::JobService jobs(backends->job_store(), backends->queue(), backends->job_committer(),
-                          backends->alerter(), handlers, layout, clock, observer,
-                          {.instance_id = instance_id,
-                           .orchestrator_version = ORCH_VERSION,
-                           .limit_overrides = engine_options.limits});
-  UnconfiguredChainHead chain;
+  std::unique_ptr<app::Pipeline> pipeline;
+  if (pipeline_settings) {
+    ORCH_ASSIGN_OR_RETURN(pipeline,
+                          app::Pipeline::Create(std::move(*pipeline_settings), *backends, clock));
+    for (const std::string& line : pipeline->Describe()) {
+      spdlog::info("pipeline: {}", line);
+    }
+    const std::vector<std::string> failures = pipeline->Preflight();
+    if (!failures.empty()) {
+      return Error::FailedPrecondition("startup checks failed:\n  {}", fmt::join(failures, "\n  "));
+    }
+  }
+  const engine::HandlerRegistry no_handlers;
+  UnconfiguredChainHead no_chain;
+  engine::ChainHead& chain = pipeline ? pipeline->chain_head() : no_chain;
   metrics::MetricsRegistry registry;
+  engine::MetricsEngineObserver observer(registry);
+  engine::Engine engine(backends->job_store(), backends->queue(), backends->job_committer(),
+                        backends->alerter(), pipeline ? pipeline->handlers() : no_handlers, layout,
+                        chain, clock, observer, engine_options);
   api::StatusReporter status(backends->job_store(), chain, clock, layer);
   api::AddPipelineGauges(registry, status, backends->job_store(), backends->queue(), layout);
-  api::ApiServer::Dependencies dependencies{jobs, backends->job_store(), registry, status, clock};
+  api::ApiServer::Dependencies dependencies{engine.jobs(), backends->job_store(), registry, status,
+                                            clock};
   api::ApiOptions api_options{
       .host = options.host, .port = options.port, .admin_enabled = options.admin_enabled};
   if (!options.admin_token.empty()) {
@@ -88,8 +100,15 @@ Result<void> RunServer(const RunOptions& options) {
   if (settlement) {
     spdlog::info("settlement: {}", DescribeEthereumSettlement(*settlement));
   }
-  spdlog::warn("job engine idle: no job handlers can be built without {}{}; no block is processed",
-               kMissingClients, settlement ? "" : ", settlement (--settle-on-ethereum)");
+  if (pipeline) {
+    engine.Start();
+    spdlog::info("pipeline running from block {}{}", options.min_block,
+                 options.max_block ? fmt::format(" to block {}", *options.max_block) : "");
+  } else {
+    spdlog::warn(
+        "job engine idle: no Madara node configured (--madara-rpc-url, with --snos-runner, "
+        "--prover and --settle-on-ethereum); no block is processed");
+  }
 
   int received = 0;
   sigwait(&signals, &received);
@@ -97,6 +116,11 @@ Result<void> RunServer(const RunOptions& options) {
                received == SIGTERM ? "SIGTERM" : "SIGINT",
                options.graceful_shutdown_timeout_seconds);
   server->Stop();
+  if (pipeline && !engine.Stop(std::chrono::seconds(options.graceful_shutdown_timeout_seconds))) {
+    spdlog::warn(
+        "shutdown: some jobs did not finish in time; their leases were released and "
+        "another run picks them up");
+  }
   return Ok();
 }
 

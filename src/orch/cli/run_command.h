@@ -35,6 +35,9 @@ struct RunOptions {
   int state_transition_timeout_seconds = 300;
   // Transient-error backoff per job type: "TYPE=BASE_MS,CAP_MS,MAX_ATTEMPTS".
   std::vector<std::string> retry_policies;
+  // Replaces every handler's delay between verification polls (0: the handlers' own, minutes
+  // for the provers as in the reference). For devnets and tests with instant services.
+  int verification_poll_ms = 0;
   // Settlement on Ethereum (the reference's flags and defaults; confirmations are ours).
   bool settle_on_ethereum = false;
   std::string ethereum_rpc_url;      // or MADARA_ORCHESTRATOR_ETHEREUM_SETTLEMENT_RPC_URL_FILE
@@ -45,13 +48,51 @@ struct RunOptions {
   int ethereum_tx_confirmation_timeout_secs = 300;
   int ethereum_confirmations = 3;
   bool disable_peerdas = false;
+  // Data availability: blobs in the settlement transaction (the only kind this release has).
+  bool da_on_ethereum = false;
+  // SNOS (docs/snos.md).
+  std::string rpc_for_snos;               // default: --madara-rpc-url
+  std::string snos_runner;                // command:<program> | http:<url> | fixture:<dir>
+  int snos_runner_timeout_seconds = 240;  // below the SnosRun lease (--snos-job-timeout-seconds)
+  std::string snos_layout_name = "all_cairo";
+  bool snos_full_output = false;
+  std::string versioned_constants;
+  std::string da_public_keys;  // comma-separated felts
+  std::string strk_fee_token_address =
+      "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+  std::string eth_fee_token_address =
+      "0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7";
+  // Provers (docs/provers.md).
+  std::string prover;  // atlantic | sharp | mock
+  bool store_audit_artifacts = false;
+  std::string mock_verifier_address;
+  std::string mock_prover_private_key;  // or MADARA_ORCHESTRATOR_MOCK_PROVER_PRIVATE_KEY_FILE
+  std::string atlantic_api_key;         // or MADARA_ORCHESTRATOR_ATLANTIC_API_KEY_FILE
+  std::string atlantic_service_url = "https://atlantic.api.herodotus.cloud";
+  std::string atlantic_artifacts_base_url = "https://storage.googleapis.com/hero-atlantic-bucket";
+  std::string atlantic_network = "TESTNET";
+  std::string atlantic_cairo_vm = "rust";
+  std::string atlantic_sharp_prover = "stone";
+  std::string atlantic_result = "proof-generation";
+  std::string atlantic_settlement_layer = "ethereum";
+  std::string atlantic_mock_fact_hash = "false";
+  std::string atlantic_rpc_node_url;  // for the isValid check of finished proofs
+  std::string atlantic_verifier_contract_address;
+  std::string prover_layout_name = "dynamic";
+  std::string cairo_verifier_program_hash;
+  std::string sharp_url;
+  std::string sharp_customer_id;
+  std::string sharp_user_crt_file;
+  std::string sharp_user_key_file;
+  std::string sharp_server_crt_file;
 };
 
 /// `orchestrator run`: opens the backends, checks the schema (refusing a database older or
 /// newer than this binary), ensures the queues of the layer, serves the operator API and
 /// metrics, and runs until SIGTERM or SIGINT, then shuts down within the graceful timeout.
-/// Without the clients the job handlers need (which arrive in later releases), the engine
-/// stays idle and says which configuration is missing; it never pretends to process blocks.
+/// With --madara-rpc-url it runs the per-block pipeline: it checks every configured service
+/// first (one line per failed check, then exit 1) and then processes blocks. Without it, the
+/// engine stays idle and says what is missing; it never pretends to process blocks.
 Result<void> RunServer(const RunOptions& options);
 
 }  // namespace orch::cli

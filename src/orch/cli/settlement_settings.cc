@@ -5,16 +5,6 @@
 #include "orch/common/url.h"
 
 namespace orch::cli {
-namespace {
-
-// scheme://host[:port]: the part of a node URL that identifies it without its credentials
-// (providers put API keys in the path or the query).
-std::string OriginOf(const Url& url) {
-  return url.port() ? fmt::format("{}://{}:{}", url.scheme(), url.host(), *url.port())
-                    : fmt::format("{}://{}", url.scheme(), url.host());
-}
-
-}  // namespace
 
 Result<std::optional<EthereumSettlementSettings>> EthereumSettlementFrom(
     const RunOptions& options) {
@@ -81,12 +71,10 @@ Result<std::optional<EthereumSettlementSettings>> EthereumSettlementFrom(
 }
 
 std::string DescribeEthereumSettlement(const EthereumSettlementSettings& settings) {
-  const Result<Url> url = Url::Parse(settings.rpc_url);
   return fmt::format(
       "Ethereum at {}, core contract {}, sender {}, {} sidecars, {} confirmations, replace "
       "after {} s up to {} times, at most {} wei per update",
-      url.ok() ? OriginOf(*url) : "<unparsable URL>", settings.core_contract,
-      settings.key.GetAddress(),
+      OriginOf(settings.rpc_url), settings.core_contract, settings.key.GetAddress(),
       settings.sidecar_version == eth::SidecarVersion::kEip4844 ? "EIP-4844" : "EIP-7594",
       settings.transactions.confirmations,
       std::chrono::duration_cast<std::chrono::seconds>(settings.transactions.replace_after).count(),

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "orch/app/pipeline_settings.h"
 #include "orch/cli/run_command.h"
 #include "orch/clients/settlement/ethereum/transaction_manager.h"
 #include "orch/common/result.h"
@@ -12,15 +13,7 @@
 
 namespace orch::cli {
 
-/// Settlement on Ethereum as `orchestrator run` flags describe it.
-struct EthereumSettlementSettings {
-  std::string rpc_url;  // a secret: it often carries an API key; log OriginOf(rpc_url) only
-  eth::PrivateKey key;
-  eth::Address core_contract;
-  eth::SidecarVersion sidecar_version = eth::SidecarVersion::kEip7594;
-  /// chain_id is filled in from the node at startup.
-  settlement::TransactionManagerOptions transactions;
-};
+using app::EthereumSettlementSettings;
 
 /// The Ethereum settlement settings, or nullopt without --settle-on-ethereum.
 /// Errors: kInvalidArgument naming the flag (missing RPC URL, key or core contract; a URL that

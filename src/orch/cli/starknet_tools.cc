@@ -7,6 +7,9 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "orch/cairo/cairo_pie.h"
 #include "orch/cairo/fact.h"
@@ -19,6 +22,7 @@
 #include "orch/starknet/os_output.h"
 #include "orch/starknet/program_output_file.h"
 #include "orch/starknet/state_update_json.h"
+#include "orch/starknet/synthetic_chain.h"
 
 namespace orch::cli {
 namespace {
@@ -41,6 +45,14 @@ struct ProgramOutputOptions {
 
 struct PieInfoOptions {
   std::string pie_file;
+};
+
+struct MakeChainOptions {
+  std::string out_dir;
+  std::uint64_t first_block = 0;
+  std::uint64_t blocks = 0;
+  std::string versions = "0.13.2,0.13.3,0.14.0";
+  std::uint64_t seed = 0;
 };
 
 json HexArray(std::span<const Felt> felts) {
@@ -259,16 +271,57 @@ Result<void> RunPieInfo(const PieInfoOptions& options, std::istream& in, std::os
   return Ok();
 }
 
+Result<std::vector<starknet::StarknetVersion>> ParseVersionList(std::string_view text) {
+  std::vector<starknet::StarknetVersion> versions;
+  for (const std::string_view part : SplitString(text, ',')) {
+    Result<starknet::StarknetVersion> version =
+        starknet::StarknetVersion::Parse(TrimWhitespace(part));
+    if (!version.ok()) {
+      return version.error().WithContext(fmt::format("--versions '{}'", part));
+    }
+    versions.push_back(*version);
+  }
+  return versions;
+}
+
+Result<void> RunMakeChain(const MakeChainOptions& options, std::ostream& out) {
+  if (options.out_dir.empty()) {
+    return Error::InvalidArgument("--out: empty, expected a directory");
+  }
+  ORCH_ASSIGN_OR_RETURN(std::vector<starknet::StarknetVersion> versions,
+                        ParseVersionList(options.versions));
+  Result<std::vector<starknet::SyntheticBlock>> blocks =
+      starknet::GenerateSyntheticChain({.first_block = options.first_block,
+                                        .block_count = options.blocks,
+                                        .versions = std::move(versions),
+                                        .seed = options.seed});
+  if (!blocks.ok()) {
+    return blocks.error().WithContext("make-chain");
+  }
+  if (Result<void> written = starknet::WriteSyntheticChain(*blocks, options.out_dir);
+      !written.ok()) {
+    return written.error().WithContext("--out");
+  }
+  out << json{{"out", options.out_dir},
+              {"first_block", blocks->front().block_number},
+              {"last_block", blocks->back().block_number}}
+             .dump()
+      << "\n";
+  return Ok();
+}
+
 }  // namespace
 
 struct StarknetTools::Options {
   CLI::App* da_encode = nullptr;
   CLI::App* program_output = nullptr;
   CLI::App* pie_info = nullptr;
+  CLI::App* make_chain = nullptr;
 
   DaEncodeOptions da_encode_options;
   ProgramOutputOptions program_output_options;
   PieInfoOptions pie_info_options;
+  MakeChainOptions make_chain_options;
 };
 
 StarknetTools::StarknetTools(CLI::App& tool_command) : options_(std::make_unique<Options>()) {
@@ -331,13 +384,44 @@ StarknetTools::StarknetTools(CLI::App& tool_command) : options_(std::make_unique
       ->add_option("--pie", o.pie_info_options.pie_file, "FILE with the cairo_pie.zip; - for stdin")
       ->type_name("FILE")
       ->required();
+
+  o.make_chain = tool_command.add_subcommand(
+      "make-chain",
+      "Writes a synthetic Starknet chain (made up from a seed, not a real chain's blocks) for the "
+      "devnet's Madara stand-in and the tests: a folder per block with state_update.json, "
+      "nonces.json and block.json; the same arguments give the same bytes. Prints "
+      R"({"out": DIR, "first_block": N, "last_block": M})");
+  o.make_chain
+      ->add_option("--out", o.make_chain_options.out_dir,
+                   "DIR to write the block folders into: created if missing, refused if not empty")
+      ->type_name("DIR")
+      ->required();
+  o.make_chain
+      ->add_option("--first-block", o.make_chain_options.first_block,
+                   "Number of the first block (the state before it is empty)")
+      ->type_name("N")
+      ->required();
+  o.make_chain
+      ->add_option("--blocks", o.make_chain_options.blocks,
+                   fmt::format("Number of blocks, 1 to {}", starknet::kMaxSyntheticChainBlocks))
+      ->type_name("K")
+      ->required();
+  o.make_chain
+      ->add_option("--versions", o.make_chain_options.versions,
+                   "Starknet versions, comma-separated, oldest first, spread evenly over the "
+                   "blocks in order (default 0.13.2,0.13.3,0.14.0: the three DA encodings)")
+      ->type_name("V,...");
+  o.make_chain
+      ->add_option("--seed", o.make_chain_options.seed,
+                   "Seed of the pseudo-random content, roots and hashes (default 0)")
+      ->type_name("S");
 }
 
 StarknetTools::~StarknetTools() = default;
 
 bool StarknetTools::parsed() const {
   return options_->da_encode->parsed() || options_->program_output->parsed() ||
-         options_->pie_info->parsed();
+         options_->pie_info->parsed() || options_->make_chain->parsed();
 }
 
 Result<void> StarknetTools::Run(std::istream& in, std::ostream& out) const {
@@ -350,6 +434,9 @@ Result<void> StarknetTools::Run(std::istream& in, std::ostream& out) const {
   }
   if (o.pie_info->parsed()) {
     return RunPieInfo(o.pie_info_options, in, out);
+  }
+  if (o.make_chain->parsed()) {
+    return RunMakeChain(o.make_chain_options, out);
   }
   return Error::InvalidArgument("tool: no Starknet tool given (see orchestrator tool --help)");
 }

@@ -12,8 +12,9 @@ class App;
 namespace orch::cli {
 
 /// The Starknet data-format tools of `orchestrator tool`: `da-encode` (a state update to the
-/// felts or blobs it publishes), `program-output` (the fields of an OS output) and `pie-info`
-/// (program hash, fact and output of a Cairo PIE). Each prints one line of JSON.
+/// felts or blobs it publishes), `program-output` (the fields of an OS output), `pie-info`
+/// (program hash, fact and output of a Cairo PIE) and `make-chain` (writes a synthetic chain
+/// for the devnet). Each prints one line of JSON.
 ///
 /// Construct it with the `tool` subcommand before parsing; after parsing, Run() runs the tool
 /// that was chosen, if parsed(). Confined to the thread that parses the command line.

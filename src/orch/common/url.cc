@@ -1,5 +1,7 @@
 #include "orch/common/url.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 
@@ -161,6 +163,15 @@ Result<Url> Url::Parse(std::string_view text) {
   }
   url.path_ = *path;
   return url;
+}
+
+std::string OriginOf(std::string_view text) {
+  const Result<Url> url = Url::Parse(text);
+  if (!url.ok()) {
+    return "<unparsable URL>";
+  }
+  return url->port() ? fmt::format("{}://{}:{}", url->scheme(), url->host(), *url->port())
+                     : fmt::format("{}://{}", url->scheme(), url->host());
 }
 
 }  // namespace orch

@@ -49,4 +49,9 @@ class Url {
 /// log lines and error messages about text that may not have parsed.
 std::string RedactUrl(std::string_view text);
 
+/// scheme://host[:port]: what identifies a service's URL without its credentials (providers
+/// put API keys in the userinfo, the path or the query), for startup lines and messages.
+/// "<unparsable URL>" when `text` does not parse.
+std::string OriginOf(std::string_view text);
+
 }  // namespace orch

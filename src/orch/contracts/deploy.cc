@@ -157,4 +157,17 @@ Result<bool> IsFactValid(EthereumRpc& rpc, const eth::Address& verifier, const e
   return (*decoded)[0].boolean();
 }
 
+Result<bool> HasCode(EthereumRpc& rpc, const eth::Address& address) {
+  ORCH_ASSIGN_OR_RETURN(const nlohmann::json answer,
+                        rpc.Request("eth_getCode", {address.ToChecksumHex(), "latest"}));
+  if (!answer.is_string()) {
+    return Error::DataLoss("eth_getCode: the answer is not a hex string");
+  }
+  Result<eth::Bytes> code = eth::FromHex(answer.get<std::string>());
+  if (!code.ok()) {
+    return Error::DataLoss("eth_getCode: {}", code.error().message());
+  }
+  return !code->empty();
+}
+
 }  // namespace orch::contracts

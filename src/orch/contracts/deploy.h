@@ -119,4 +119,8 @@ Result<ethereum::TransactionReceipt> RegisterFact(ethereum::EthereumRpc& rpc,
 Result<bool> IsFactValid(ethereum::EthereumRpc& rpc, const eth::Address& verifier,
                          const eth::Hash32& fact);
 
+/// Whether a contract is deployed at `address` (eth_getCode at the latest block is not empty).
+/// Errors: the node's, and kDataLoss for an answer that is not hex.
+Result<bool> HasCode(ethereum::EthereumRpc& rpc, const eth::Address& address);
+
 }  // namespace orch::contracts

@@ -87,16 +87,10 @@ Result<job::SpecificMetadata> DataSubmissionHandler::CreateMetadata(std::uint64_
   return job::DaMetadata{.block_number = internal_id, .blob_data_path = BlobDataKey(internal_id)};
 }
 
-Result<job::ExternalId> DataSubmissionHandler::Process(job::Job& job) {
-  job::DaMetadata* metadata = DaMetadataOf(job);
-  if (metadata == nullptr || !metadata->blob_data_path) {
-    return Error::FailedPrecondition("DataSubmission job {} has no Da metadata with a blob path",
-                                     job.id);
-  }
-  const std::uint64_t block = metadata->block_number;
-  ORCH_ASSIGN_OR_RETURN(const madara::BlockStateUpdate state, madara_.GetStateUpdate(block));
-  NodeNonceSource nonces(madara_);
-  NodeAliasSource aliases(madara_, block);
+Result<BlockBlobs> EncodeBlockBlobs(madara::MadaraClient& madara, std::uint64_t block) {
+  ORCH_ASSIGN_OR_RETURN(const madara::BlockStateUpdate state, madara.GetStateUpdate(block));
+  NodeNonceSource nonces(madara);
+  NodeAliasSource aliases(madara, block);
   Result<std::vector<Felt>> felts = starknet::EncodeStateDiffForDa(
       state.update.state_diff, state.version, block, nonces, aliases);
   if (!felts.ok()) {
@@ -108,20 +102,32 @@ Result<job::ExternalId> DataSubmissionHandler::Process(job::Job& job) {
   for (const Felt& felt : *felts) {
     coefficients.push_back(felt.ToBytesBe());
   }
-  ORCH_ASSIGN_OR_RETURN(const std::vector<kzg::Blob> blobs, kzg::FeltsToBlobs(coefficients));
-  if (blobs.size() > options_.max_blobs_per_transaction) {
+  ORCH_ASSIGN_OR_RETURN(std::vector<kzg::Blob> blobs, kzg::FeltsToBlobs(coefficients));
+  return BlockBlobs{
+      .blobs = std::move(blobs), .version = state.version, .felt_count = felts->size()};
+}
+
+Result<job::ExternalId> DataSubmissionHandler::Process(job::Job& job) {
+  job::DaMetadata* metadata = DaMetadataOf(job);
+  if (metadata == nullptr || !metadata->blob_data_path) {
+    return Error::FailedPrecondition("DataSubmission job {} has no Da metadata with a blob path",
+                                     job.id);
+  }
+  const std::uint64_t block = metadata->block_number;
+  ORCH_ASSIGN_OR_RETURN(const BlockBlobs encoded, EncodeBlockBlobs(madara_, block));
+  if (encoded.blobs.size() > options_.max_blobs_per_transaction) {
     return Error::FailedPrecondition(
         "block {} needs {} blobs ({} felts), more than the {} one transaction carries", block,
-        blobs.size(), felts->size(), options_.max_blobs_per_transaction);
+        encoded.blobs.size(), encoded.felt_count, options_.max_blobs_per_transaction);
   }
   std::string bytes;
-  bytes.reserve(blobs.size() * kzg::kBytesPerBlob);
-  for (const kzg::Blob& blob : blobs) {
+  bytes.reserve(encoded.blobs.size() * kzg::kBytesPerBlob);
+  for (const kzg::Blob& blob : encoded.blobs) {
     bytes.append(reinterpret_cast<const char*>(blob.bytes.data()), blob.bytes.size());
   }
   ORCH_RETURN_IF_ERROR(store_.Put(*metadata->blob_data_path, bytes));
-  metadata->blob_count = blobs.size();
-  metadata->starknet_version = state.version.ToString();
+  metadata->blob_count = encoded.blobs.size();
+  metadata->starknet_version = encoded.version.ToString();
   return job::ExternalId(*metadata->blob_data_path);
 }
 

@@ -2,12 +2,27 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "orch/clients/madara/madara_client.h"
 #include "orch/engine/job_handler.h"
+#include "orch/kzg/blob.h"
 #include "orch/objects/object_store.h"
 
 namespace orch::handlers {
+
+/// A block's state diff as blobs, and the version that chose the encoding.
+struct BlockBlobs {
+  std::vector<kzg::Blob> blobs;
+  starknet::StarknetVersion version;
+  std::size_t felt_count = 0;
+};
+
+/// What DataSubmission stores for `block`: its state update from `madara`, encoded for the
+/// block's Starknet version (nonces and aliases from the node at that block), in blobs. The
+/// devnet derives its OS outputs from the same function, so that both agree byte for byte.
+/// Errors: the node's, and the encoder's (permanent), with the block and version as context.
+Result<BlockBlobs> EncodeBlockBlobs(madara::MadaraClient& madara, std::uint64_t block);
 
 struct DataSubmissionOptions {
   /// Blobs one settlement transaction carries (the reference's max_blob_per_txn).

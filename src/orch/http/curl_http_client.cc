@@ -177,6 +177,11 @@ Error TransportError(CURLcode code, const HttpRequest& request, std::string_view
     case CURLE_BAD_FUNCTION_ARGUMENT:
       return Error::InvalidArgument("{}: {} (only http and https URLs are supported)", what,
                                     reason);
+    // Our own TLS files: no retry will make them readable.
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+      return Error::InvalidArgument("{}: {} (check the TLS certificate, key and CA files)", what,
+                                    reason);
     case CURLE_OUT_OF_MEMORY:
     case CURLE_FAILED_INIT:
       return Error::Internal("{}: {}", what, reason);
@@ -185,7 +190,8 @@ Error TransportError(CURLcode code, const HttpRequest& request, std::string_view
   }
 }
 
-Result<HttpResponse> SendWithCurl(const HttpRequest& request) {
+Result<HttpResponse> SendWithCurl(const HttpRequest& request,
+                                  const std::optional<TlsOptions>& tls) {
   const std::string what = fmt::format("{} {}", request.method, RedactUrlForMessage(request.url));
   ORCH_RETURN_IF_ERROR(ValidateRequest(request, what));
   if (const CURLcode init = GlobalInit(); init != CURLE_OK) {
@@ -217,6 +223,17 @@ Result<HttpResponse> SendWithCurl(const HttpRequest& request) {
   set(curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink));
   set(curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader));
   set(curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink));
+  if (tls.has_value()) {
+    if (!tls->client_cert_file.empty()) {
+      set(curl_easy_setopt(curl, CURLOPT_SSLCERT, tls->client_cert_file.c_str()));
+    }
+    if (!tls->client_key_file.empty()) {
+      set(curl_easy_setopt(curl, CURLOPT_SSLKEY, tls->client_key_file.c_str()));
+    }
+    if (!tls->ca_file.empty()) {
+      set(curl_easy_setopt(curl, CURLOPT_CAINFO, tls->ca_file.c_str()));
+    }
+  }
 
   const std::string& method = request.method;
   // POST, PUT and PATCH always send a body, if empty, so that servers see Content-Length: 0.
@@ -257,7 +274,7 @@ Result<HttpResponse> SendWithCurl(const HttpRequest& request) {
 
 Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   try {
-    return SendWithCurl(request);
+    return SendWithCurl(request, tls_);
   } catch (const std::exception& e) {
     return Error::Internal("{} {}: {}", request.method, RedactUrlForMessage(request.url), e.what());
   }

@@ -40,6 +40,9 @@ class TableNonceSource final : public NonceSource {
   Result<crypto::Felt> GetNonce(std::uint64_t block_number,
                                 const crypto::Felt& contract_address) override;
 
+  /// The whole table: contract address -> nonce after the block.
+  const std::map<crypto::Felt, crypto::Felt>& nonces() const { return nonces_; }
+
  private:
   std::uint64_t block_number_;
   std::map<crypto::Felt, crypto::Felt> nonces_;

@@ -193,6 +193,35 @@ TEST_F(HttpMadaraClientTest, ContractNotFoundIsNotFound) {
   EXPECT_THAT(value.error().message(), HasSubstr("starknet_getStorageAt"));
 }
 
+TEST_F(HttpMadaraClientTest, GetClassHashAt) {
+  node_.PushResult("0x5400e90f7e0ae78bd02c77cd75527280470e2fe19c54970dd79dc37a9d3645c");
+  node_.PushRpcError(20, "Contract not found");
+  auto client = Client();
+  const auto address = crypto::Felt::FromUint64(0x1234);
+
+  auto class_hash = client.GetClassHashAt(9, address);
+  ASSERT_TRUE(class_hash.ok()) << class_hash.error().ToString();
+  EXPECT_EQ(*class_hash, crypto::Felt::FromHexLiteral(
+                             "0x5400e90f7e0ae78bd02c77cd75527280470e2fe19c54970dd79dc37a9d3645c"));
+  EXPECT_EQ(Call(0), json::parse(R"({"method":"starknet_getClassHashAt",
+                                     "params":[{"block_number":9},"0x1234"]})"));
+
+  auto missing = client.GetClassHashAt(9, address);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(missing.error().transient());
+  EXPECT_THAT(missing.error().message(), HasSubstr("starknet_getClassHashAt: error code 20"));
+}
+
+TEST_F(HttpMadaraClientTest, NoBlocksYetIsTransient) {
+  node_.PushRpcError(32, "There are no blocks");
+  auto latest = Client().LatestBlockNumber();
+  ASSERT_FALSE(latest.ok());
+  EXPECT_EQ(latest.error().code(), ErrorCode::kUnavailable);
+  EXPECT_TRUE(latest.error().transient());
+  EXPECT_EQ(node_.bodies().size(), 1u);
+}
+
 TEST_F(HttpMadaraClientTest, LatestBlockNumberAndChainId) {
   node_.PushResult(631900);
   node_.PushResult("0x534e5f5345504f4c4941");

@@ -2,12 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <thread>
 #include <utility>
 
-#include "orch/common/check.h"
-#include "orch/common/url.h"
+#include "orch/clients/madara/node_call.h"
 #include "orch/starknet/state_update_json.h"
 
 namespace orch::madara {
@@ -15,43 +12,18 @@ namespace {
 
 using nlohmann::json;
 
+using internal::FeltField;
+using internal::Find;
+using internal::Malformed;
+using internal::Truncate;
+
 // Starknet JSON-RPC error codes with a meaning here.
 constexpr std::int64_t kContractNotFound = 20;
 constexpr std::int64_t kBlockNotFound = 24;
-
-constexpr std::size_t kMaxQuoted = 200;  // node text in messages, at most
-
-std::string Truncate(std::string_view text) {
-  return text.size() <= kMaxQuoted ? std::string(text)
-                                   : fmt::format("{}…", text.substr(0, kMaxQuoted));
-}
-
-Error Malformed(std::string_view method, std::string_view field, std::string_view why) {
-  return Error::DataLoss("{}: malformed answer: field '{}': {}", method, field, why);
-}
+constexpr std::int64_t kNoBlocks = 32;
 
 Error NotReady(std::string_view method, std::uint64_t block_number, std::string_view why) {
   return Error::Unavailable("{}: block {} is not ready: {}", method, block_number, why);
-}
-
-const json* Find(const json& object, std::string_view name) {
-  if (!object.is_object()) {
-    return nullptr;
-  }
-  const auto it = object.find(name);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-Result<crypto::Felt> FeltField(std::string_view method, std::string_view field, const json& value) {
-  if (!value.is_string() || !value.get_ref<const std::string&>().starts_with("0x")) {
-    return Malformed(method, field,
-                     fmt::format("{} is not a 0x-prefixed felt", Truncate(value.dump())));
-  }
-  auto felt = crypto::Felt::FromHex(value.get_ref<const std::string&>());
-  if (!felt.ok()) {
-    return Malformed(method, field, felt.error().message());
-  }
-  return *felt;
 }
 
 json BlockId(std::uint64_t block_number) { return json{{"block_number", block_number}}; }
@@ -61,11 +33,7 @@ json BlockId(std::uint64_t block_number) { return json{{"block_number", block_nu
 HttpMadaraClient::HttpMadaraClient(http::HttpClient& http, std::string url,
                                    HttpMadaraClientOptions options)
     : http_(http), url_(std::move(url)), options_(std::move(options)), scrubber_(url_) {
-  ORCH_CHECK(options_.max_attempts >= 1, "HttpMadaraClientOptions.max_attempts must be >= 1");
-  ORCH_CHECK(options_.request_timeout.count() > 0,
-             "HttpMadaraClientOptions.request_timeout must be positive");
-  ORCH_CHECK(options_.initial_backoff.count() >= 0 && options_.max_backoff.count() >= 0,
-             "HttpMadaraClientOptions backoffs must not be negative");
+  internal::CheckOptions(options_, "HttpMadaraClientOptions");
 }
 
 Result<json> HttpMadaraClient::PostOnce(std::string_view method, const std::string& body) {
@@ -106,19 +74,7 @@ Result<json> HttpMadaraClient::Request(std::string_view method, json params,
       {"method", method},
       {"params", std::move(params)},
       {"id", id}}.dump();
-  std::chrono::milliseconds backoff = options_.initial_backoff;
-  Result<json> answer = PostOnce(method, body);
-  for (int attempt = 1;
-       !answer.ok() && answer.error().transient() && attempt < options_.max_attempts; ++attempt) {
-    const auto delay = std::min(backoff, options_.max_backoff);
-    if (options_.sleep) {
-      options_.sleep(delay);
-    } else {
-      std::this_thread::sleep_for(delay);
-    }
-    backoff *= 2;
-    answer = PostOnce(method, body);
-  }
+  Result<json> answer = internal::WithRetries(options_, [&] { return PostOnce(method, body); });
   ORCH_RETURN_IF_ERROR(answer);
   if (!answer->is_object()) {
     return Error::DataLoss("{}: malformed answer: not a JSON object", method);
@@ -135,7 +91,8 @@ Result<json> HttpMadaraClient::Request(std::string_view method, json params,
     if (code == kBlockNotFound && block_number != nullptr) {
       return NotReady(method, *block_number, fmt::format("error code {}: {}", code, message));
     }
-    if (code == kBlockNotFound) {
+    // No blocks at all is a chain that has not started yet: like a block not produced yet.
+    if (code == kBlockNotFound || code == kNoBlocks) {
       return Error::Unavailable("{}: error code {}: {}", method, code, message);
     }
     if (code == kContractNotFound) {
@@ -221,6 +178,16 @@ Result<crypto::Felt> HttpMadaraClient::GetStorageAt(std::uint64_t block_number,
   ORCH_ASSIGN_OR_RETURN(
       const json result,
       Request(kMethod, json::array({contract_address.ToHex(), key.ToHex(), BlockId(block_number)}),
+              &block_number));
+  return FeltField(kMethod, "result", result);
+}
+
+Result<crypto::Felt> HttpMadaraClient::GetClassHashAt(std::uint64_t block_number,
+                                                      const crypto::Felt& contract_address) {
+  constexpr std::string_view kMethod = "starknet_getClassHashAt";
+  ORCH_ASSIGN_OR_RETURN(
+      const json result,
+      Request(kMethod, json::array({BlockId(block_number), contract_address.ToHex()}),
               &block_number));
   return FeltField(kMethod, "result", result);
 }

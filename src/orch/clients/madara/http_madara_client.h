@@ -32,9 +32,9 @@ struct HttpMadaraClientOptions {
 /// Transport failures (connection errors, timeouts, HTTP 5xx and 429) are retried with
 /// exponential backoff up to max_attempts and then returned (transient). JSON-RPC errors are
 /// returned at once: code 24 "Block not found" and a pending / pre-confirmed block (status
-/// PENDING or PRE_CONFIRMED, or no block_hash) are kUnavailable ("block N is not ready"),
-/// code 20 "Contract not found" is kNotFound, other codes kInvalidArgument. A malformed answer
-/// is kDataLoss naming the method and the field.
+/// PENDING or PRE_CONFIRMED, or no block_hash) are kUnavailable ("block N is not ready"), as is
+/// code 32 "There are no blocks"; code 20 "Contract not found" is kNotFound, other codes
+/// kInvalidArgument. A malformed answer is kDataLoss naming the method and the field.
 ///
 /// Node URLs may carry an API key in the userinfo, the path or the query, so messages never
 /// contain the URL. Thread-safe; `http` must outlive this object.
@@ -51,11 +51,13 @@ class HttpMadaraClient final : public MadaraClient {
   Result<crypto::Felt> GetStorageAt(std::uint64_t block_number,
                                     const crypto::Felt& contract_address,
                                     const crypto::Felt& key) override;
+  /// starknet_getClassHashAt at `block_number`: the class of the contract after that block.
+  /// Errors as the others; kNotFound (code 20) when the contract did not exist then.
+  Result<crypto::Felt> GetClassHashAt(std::uint64_t block_number,
+                                      const crypto::Felt& contract_address);
 
-  /// starknet_blockNumber: the latest block.
-  Result<std::uint64_t> LatestBlockNumber();
-  /// starknet_chainId: the chain id as a felt (e.g. 'SN_SEPOLIA').
-  Result<crypto::Felt> ChainId();
+  Result<std::uint64_t> LatestBlockNumber() override;
+  Result<crypto::Felt> ChainId() override;
 
  private:
   // One call: retries transport errors, returns the "result" or the mapped JSON-RPC error

@@ -8,8 +8,7 @@
 #include "orch/starknet/state_update.h"
 
 // The Starknet node (Madara) as the job handlers see it: the calls they make, behind an
-// interface so that tests and the devnet can answer them. The JSON-RPC implementation comes with
-// the pipeline (issue 7).
+// interface so that tests and the devnet can answer them (HttpMadaraClient speaks JSON-RPC).
 namespace orch::madara {
 
 /// A block's state update and the Starknet version the block was built with (which picks its
@@ -35,6 +34,10 @@ class MadaraClient {
   virtual Result<crypto::Felt> GetStorageAt(std::uint64_t block_number,
                                             const crypto::Felt& contract_address,
                                             const crypto::Felt& key) = 0;
+  /// starknet_blockNumber: the newest block the node has produced.
+  virtual Result<std::uint64_t> LatestBlockNumber() = 0;
+  /// starknet_chainId: the chain id as a felt (e.g. 'SN_SEPOLIA'); also a cheap health probe.
+  virtual Result<crypto::Felt> ChainId() = 0;
 };
 
 }  // namespace orch::madara

@@ -1,4 +1,4 @@
-#include "tests/support/anvil_process.h"
+#include "orch/devnet/anvil_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,21 +13,11 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/loopback_port.h"
-
+#include "orch/devnet/loopback_port.h"
 #include "orch/http/curl_http_client.h"
 
-namespace orch::test_support {
+namespace orch::devnet {
 namespace {
-
-std::string AnvilBinary() {
-  const char* from_env = std::getenv("ORCH_TEST_ANVIL_BIN");
-  if (from_env != nullptr && *from_env != '\0') {
-    return from_env;
-  }
-  return std::string(ORCH_PROJECT_SOURCE_DIR) +
-         "/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
-}
 
 std::string ReadLog(const std::string& path) {
   std::ifstream in(path);
@@ -36,12 +26,21 @@ std::string ReadLog(const std::string& path) {
 
 }  // namespace
 
+std::string AnvilBinary() {
+  const char* from_env = std::getenv("ORCH_ANVIL_BIN");
+  if (from_env != nullptr && *from_env != '\0') {
+    return from_env;
+  }
+  return std::string(ORCH_PROJECT_SOURCE_DIR) +
+         "/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+}
+
 Result<AnvilProcess> AnvilProcess::Start(const AnvilOptions& options) {
   const std::string binary = AnvilBinary();
   if (!std::filesystem::is_regular_file(binary)) {
     return Error::NotFound(
         "Anvil not found at {}: run scripts/install-deps.sh (npm @foundry-rs/anvil) or set "
-        "ORCH_TEST_ANVIL_BIN",
+        "ORCH_ANVIL_BIN",
         binary);
   }
   const int port = options.port != 0 ? options.port : FreeLoopbackPort();
@@ -62,6 +61,11 @@ Result<AnvilProcess> AnvilProcess::Start(const AnvilOptions& options) {
     std::vector<const char*> arguments{
         binary.c_str(),          "--host", "127.0.0.1", "--port", port_text.c_str(), "--hardfork",
         options.hardfork.c_str()};
+    const std::string block_time = std::to_string(options.block_time_seconds);
+    if (options.block_time_seconds > 0) {
+      arguments.push_back("--block-time");
+      arguments.push_back(block_time.c_str());
+    }
     if (!options.state_file.empty()) {
       arguments.push_back("--state");
       arguments.push_back(options.state_file.c_str());
@@ -129,4 +133,4 @@ void AnvilProcess::Signal(int signal_number) {
   }
 }
 
-}  // namespace orch::test_support
+}  // namespace orch::devnet
