@@ -115,6 +115,7 @@ TEST(RunCommandTest, PipelineStartupChecksNameEveryFailedServiceAndNoSecret) {
   EXPECT_EQ(WEXITSTATUS(status), 1) << err;
   EXPECT_NE(err.find("startup checks failed"), std::string::npos) << err;
   EXPECT_NE(err.find("Madara RPC at http://127.0.0.1:1:"), std::string::npos) << err;
+  EXPECT_NE(err.find("feeder gateway at http://127.0.0.1:1"), std::string::npos) << err;
   EXPECT_NE(err.find("fixture directory"), std::string::npos) << err;
   EXPECT_NE(err.find("Ethereum RPC at http://127.0.0.1:2:"), std::string::npos) << err;
   EXPECT_EQ(err.find("key-in-path"), std::string::npos) << err;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "orch/clients/ethereum/http_ethereum_rpc.h"
+#include "orch/clients/madara/feeder_gateway_client.h"
 #include "orch/clients/madara/http_madara_client.h"
 #include "orch/clients/prover/atlantic_client.h"
 #include "orch/clients/prover/ethereum_fact_registry.h"
@@ -69,6 +70,7 @@ class PipelineClients {
   std::unique_ptr<http::CurlHttpClient> sharp_http;  // with the SHARP client certificate
   std::unique_ptr<madara::HttpMadaraClient> madara;
   std::unique_ptr<madara::HttpMadaraClient> snos_rpc;
+  std::unique_ptr<madara::FeederGatewayClient> feeder_gateway;
   std::unique_ptr<MadaraChainHead> chain_head;
   std::unique_ptr<snos::SnosRunner> runner;
   std::unique_ptr<ethereum::HttpEthereumRpc> ethereum;
@@ -104,6 +106,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineSettings settings, Ba
   if (settings.snos_rpc_url.empty()) {
     settings.snos_rpc_url = settings.madara_rpc_url;
   }
+  if (settings.feeder_gateway_url.empty()) {
+    settings.feeder_gateway_url = settings.madara_rpc_url;
+  }
   if (settings.prover.kind == ProverSettings::Kind::kMock && settings.prover.mock.verifier &&
       !settings.prover.mock.sender) {
     return Error::InvalidArgument(
@@ -122,6 +127,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(PipelineSettings settings, Ba
   PipelineClients& c = *pipeline->clients_;
   c.madara = std::make_unique<madara::HttpMadaraClient>(c.http, s.madara_rpc_url);
   c.snos_rpc = std::make_unique<madara::HttpMadaraClient>(c.http, s.snos_rpc_url);
+  c.feeder_gateway = std::make_unique<madara::FeederGatewayClient>(c.http, s.feeder_gateway_url);
   c.chain_head = std::make_unique<MadaraChainHead>(*c.madara);
 
   switch (s.snos_runner.kind) {
@@ -207,6 +213,20 @@ std::vector<std::string> Pipeline::Preflight() {
     }
   }
 
+  if (!s.strk_fee_token_address || !s.eth_fee_token_address) {
+    Result<madara::ContractAddresses> addresses = c.feeder_gateway->GetContractAddresses();
+    if (!addresses.ok()) {
+      failures.push_back(fmt::format(
+          "feeder gateway at {} (for the fee tokens; or give --strk-fee-token-address and "
+          "--eth-fee-token-address): {}",
+          OriginOf(s.feeder_gateway_url), addresses.error().message()));
+    } else {
+      s.strk_fee_token_address =
+          s.strk_fee_token_address.value_or(addresses->strk_l2_token_address);
+      s.eth_fee_token_address = s.eth_fee_token_address.value_or(addresses->eth_l2_token_address);
+    }
+  }
+
   if (s.snos_runner.kind == SnosRunnerSettings::Kind::kCommand &&
       access(s.snos_runner.target.c_str(), X_OK) != 0) {
     failures.push_back(
@@ -259,6 +279,8 @@ void Pipeline::BuildHandlers() {
 
   handlers::SnosRunOptions snos = s.snos;
   snos.rpc_url = s.snos_rpc_url;
+  snos.chain.strk_fee_token_address = *s.strk_fee_token_address;
+  snos.chain.eth_fee_token_address = *s.eth_fee_token_address;
   snos.limits = polling(snos.limits);
   handlers_.Register(
       std::make_unique<handlers::SnosRunHandler>(*c.runner, *c.snos_rpc, store, snos));

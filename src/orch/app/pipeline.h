@@ -31,9 +31,11 @@ class Pipeline {
   ~Pipeline();
 
   /// Checks every configured service once: the Madara node and the SNOS RPC answer and agree
-  /// on the chain id; the settlement node answers, the core contract is deployed there; the
-  /// prover answers; the mock verifier is deployed. Then builds the handlers. Returns one line
-  /// per failed check (empty: all passed, handlers() is ready).
+  /// on the chain id; the feeder gateway gives the fee tokens not configured; the SNOS
+  /// runner's program or directory exists; the settlement node answers and the core contract
+  /// is deployed there; the prover answers (the mock verifier is deployed). Then builds the
+  /// handlers. Returns one line per failed check (empty: all passed, handlers() is ready).
+  /// Call once.
   std::vector<std::string> Preflight();
 
   /// The handler of each job type of the layer (after a clean Preflight).

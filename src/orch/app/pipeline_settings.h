@@ -66,8 +66,13 @@ struct PipelineSettings {
   engine::Layer layer = engine::Layer::kL2;
   std::string madara_rpc_url;  // a secret (may carry a key)
   std::string snos_rpc_url;    // the node SNOS reads; a secret
+  /// Madara's feeder gateway (the fee tokens come from it); a secret. Default: madara_rpc_url.
+  std::string feeder_gateway_url;
+  /// The chain's fee tokens for SNOS; asked from the feeder gateway at startup when unset.
+  std::optional<crypto::Felt> strk_fee_token_address;
+  std::optional<crypto::Felt> eth_fee_token_address;
   SnosRunnerSettings snos_runner;
-  /// Layout, flags, fee tokens and DA keys of the OS run; the RPC URL and the chain id are
+  /// Layout, flags and DA keys of the OS run; the RPC URL, the chain id and the fee tokens are
   /// filled in at startup.
   handlers::SnosRunOptions snos;
   ProverSettings prover;

@@ -299,10 +299,19 @@ Result<std::optional<app::PipelineSettings>> PipelineSettingsFrom(
       settings.snos.da_public_keys.push_back(felt);
     }
   }
-  ORCH_ASSIGN_OR_RETURN(settings.snos.chain.strk_fee_token_address,
-                        ParseFeltFlag("--strk-fee-token-address", options.strk_fee_token_address));
-  ORCH_ASSIGN_OR_RETURN(settings.snos.chain.eth_fee_token_address,
-                        ParseFeltFlag("--eth-fee-token-address", options.eth_fee_token_address));
+  settings.feeder_gateway_url = options.madara_feeder_gateway_url.empty()
+                                    ? options.madara_rpc_url
+                                    : options.madara_feeder_gateway_url;
+  ORCH_RETURN_IF_ERROR(CheckHttpUrl("--madara-feeder-gateway-url", settings.feeder_gateway_url));
+  if (!options.strk_fee_token_address.empty()) {
+    ORCH_ASSIGN_OR_RETURN(
+        settings.strk_fee_token_address,
+        ParseFeltFlag("--strk-fee-token-address", options.strk_fee_token_address));
+  }
+  if (!options.eth_fee_token_address.empty()) {
+    ORCH_ASSIGN_OR_RETURN(settings.eth_fee_token_address,
+                          ParseFeltFlag("--eth-fee-token-address", options.eth_fee_token_address));
+  }
   settings.snos.chain.is_l3 = layer == engine::Layer::kL3;
 
   ORCH_ASSIGN_OR_RETURN(settings.prover, ParseProver(options, settlement));

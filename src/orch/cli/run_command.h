@@ -58,10 +58,10 @@ struct RunOptions {
   bool snos_full_output = false;
   std::string versioned_constants;
   std::string da_public_keys;  // comma-separated felts
-  std::string strk_fee_token_address =
-      "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
-  std::string eth_fee_token_address =
-      "0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7";
+  // Fee tokens: from the feeder gateway at startup unless given.
+  std::string madara_feeder_gateway_url;  // default: --madara-rpc-url
+  std::string strk_fee_token_address;
+  std::string eth_fee_token_address;
   // Provers (docs/provers.md).
   std::string prover;  // atlantic | sharp | mock
   bool store_audit_artifacts = false;

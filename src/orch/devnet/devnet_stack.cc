@@ -217,8 +217,6 @@ app::PipelineSettings DevnetStack::PipelineSettings(std::chrono::milliseconds po
                       .target = fixture_dir_.string(),
                       .timeout = std::chrono::seconds(60)},
   };
-  settings.snos.chain.strk_fee_token_address = MadaraStandinOptions{}.strk_fee_token_address;
-  settings.snos.chain.eth_fee_token_address = MadaraStandinOptions{}.eth_fee_token_address;
   settings.prover.kind = app::ProverSettings::Kind::kMock;
   settings.prover.mock.verifier = verifier_;
   settings.prover.mock.sender =

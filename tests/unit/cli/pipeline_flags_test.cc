@@ -70,6 +70,24 @@ TEST(PipelineFlagsTest, AMinimalPipelineGetsTheDefaults) {
   EXPECT_FALSE(pipeline.prover.mock.verifier.has_value());
   EXPECT_TRUE(pipeline.settlement.has_value());
   EXPECT_FALSE(pipeline.verification_polling_delay.has_value());
+  // The fee tokens come from the feeder gateway, at the node's URL unless given.
+  EXPECT_EQ(pipeline.feeder_gateway_url, "http://madara.example:9944/");
+  EXPECT_FALSE(pipeline.strk_fee_token_address.has_value());
+  EXPECT_FALSE(pipeline.eth_fee_token_address.has_value());
+}
+
+TEST(PipelineFlagsTest, GivenFeeTokensReplaceTheFeederGateways) {
+  RunOptions run = PipelineRun();
+  run.strk_fee_token_address = "0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+  run.eth_fee_token_address = "0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7";
+  const auto settings = SettingsOf(run);
+  ASSERT_TRUE(settings.ok()) << settings.error().ToString();
+  EXPECT_EQ((**settings).strk_fee_token_address,
+            crypto::Felt::FromHex(run.strk_fee_token_address).value());
+  EXPECT_EQ((**settings).eth_fee_token_address,
+            crypto::Felt::FromHex(run.eth_fee_token_address).value());
+  run.eth_fee_token_address = "0xnope";
+  EXPECT_THAT(ErrorOf(run), HasSubstr("--eth-fee-token-address: '0xnope' is not a field element"));
 }
 
 TEST(PipelineFlagsTest, TheSnosRunnerMustBeNamedAndOfAKnownKind) {
