@@ -53,8 +53,6 @@ Result<json> QueryObject(std::string_view what, const std::string& body) {
   return std::move(*query);
 }
 
-bool IsSuccess(int status) { return status >= 200 && status < 300; }
-
 }  // namespace
 
 AtlanticClient::AtlanticClient(http::HttpClient& http, AtlanticClientOptions options)
@@ -107,7 +105,7 @@ Result<std::string> AtlanticClient::PostQuery(const MultipartForm& form) {
   MultipartForm::Encoded encoded = form.Encode();
   ORCH_ASSIGN_OR_RETURN(
       const http::HttpResponse response,
-      prover_http_.Send(
+      prover_http_.SendExpectingSuccess(
           http::HttpRequest{.method = "POST",
                             .url = JoinUrl(options_.service_url, "/atlantic-query"),
                             .headers = {{std::string(kApiKeyHeader), options_.api_key},
@@ -116,9 +114,6 @@ Result<std::string> AtlanticClient::PostQuery(const MultipartForm& form) {
                             .body = std::move(encoded.body),
                             .timeout = options_.request_timeout},
           kWhat));
-  if (!IsSuccess(response.status)) {
-    return prover_http_.Refused(kWhat, response);
-  }
   ORCH_ASSIGN_OR_RETURN(const json answer, ParseJsonObject(kWhat, response.body));
   return StringField(kWhat, answer, "atlanticQueryId");
 }
@@ -158,7 +153,7 @@ Result<TaskStatus> AtlanticClient::GetStatus(std::string_view task_id,
   // No api-key: the status route is public, and the key should travel no further than needed.
   ORCH_ASSIGN_OR_RETURN(
       const http::HttpResponse response,
-      prover_http_.Send(
+      prover_http_.SendExpectingSuccess(
           http::HttpRequest{
               .method = "GET",
               .url = JoinUrl(options_.service_url, "/atlantic-query/" + PercentEncode(task_id)),
@@ -166,9 +161,6 @@ Result<TaskStatus> AtlanticClient::GetStatus(std::string_view task_id,
               .body = {},
               .timeout = options_.request_timeout},
           what));
-  if (!IsSuccess(response.status)) {
-    return prover_http_.Refused(what, response);
-  }
   ORCH_ASSIGN_OR_RETURN(const json query, QueryObject(what, response.body));
   ORCH_ASSIGN_OR_RETURN(const std::string status, StringField(what, query, "status"));
   if (status == "RECEIVED" || status == "IN_PROGRESS") {
@@ -208,7 +200,7 @@ Result<std::string> AtlanticClient::GetProof(std::string_view task_id) {
   const std::string what = fmt::format("atlantic: GET artifact queries/{}/proof.json", task_id);
   ORCH_ASSIGN_OR_RETURN(
       http::HttpResponse response,
-      prover_http_.Send(
+      prover_http_.SendExpectingSuccess(
           http::HttpRequest{.method = "GET",
                             .url = JoinUrl(options_.artifacts_base_url,
                                            "/queries/" + PercentEncode(task_id) + "/proof.json"),
@@ -216,9 +208,6 @@ Result<std::string> AtlanticClient::GetProof(std::string_view task_id) {
                             .body = {},
                             .timeout = options_.request_timeout},
           what));
-  if (!IsSuccess(response.status)) {
-    return prover_http_.Refused(what, response);
-  }
   ORCH_RETURN_IF_ERROR(ParseJsonObject(what, response.body));
   return std::move(response.body);
 }

@@ -121,6 +121,15 @@ Result<http::HttpResponse> ProverHttp::Send(const http::HttpRequest& request, st
   }
 }
 
+Result<http::HttpResponse> ProverHttp::SendExpectingSuccess(const http::HttpRequest& request,
+                                                            std::string_view what) const {
+  ORCH_ASSIGN_OR_RETURN(http::HttpResponse response, Send(request, what));
+  if (!IsSuccess(response.status)) {
+    return Refused(what, response);
+  }
+  return response;
+}
+
 Error ProverHttp::Refused(std::string_view what, const http::HttpResponse& response) const {
   std::string reason;
   const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);

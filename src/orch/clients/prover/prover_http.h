@@ -58,6 +58,10 @@ class ProverHttp {
   /// "detail" field of a JSON body, else the start of the body).
   Error Refused(std::string_view what, const http::HttpResponse& response) const;
 
+  /// Send, then a non-2xx answer as Refused: the response of a request that succeeded.
+  Result<http::HttpResponse> SendExpectingSuccess(const http::HttpRequest& request,
+                                                  std::string_view what) const;
+
   /// `text` with the secret replaced by "***".
   std::string Mask(std::string text) const;
 
@@ -76,6 +80,9 @@ std::string PercentEncode(std::string_view text);
 
 /// `base` without trailing slashes, then `path` (which starts with '/').
 std::string JoinUrl(std::string_view base, std::string_view path);
+
+/// Whether an HTTP status is 2xx.
+inline bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
 /// `body` as a JSON object. Errors: kDataLoss naming `what` and quoting the (shortened) body.
 Result<nlohmann::json> ParseJsonObject(std::string_view what, const std::string& body);

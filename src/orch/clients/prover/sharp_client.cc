@@ -46,8 +46,6 @@ Result<std::string> OptionalString(std::string_view what, const json& object,
   return it->get<std::string>();
 }
 
-bool IsSuccess(int status) { return status >= 200 && status < 300; }
-
 // protocols.md §2.2, child jobs.
 Result<TaskStatus> MapChildStatus(std::string_view what, std::string_view key, const json& answer) {
   ORCH_ASSIGN_OR_RETURN(std::string status, OptionalString(what, answer, "status"));
@@ -110,16 +108,13 @@ Result<json> SharpClient::FetchStatus(std::string_view key) {
   const std::string what = fmt::format("sharp: get_status of {}", key);
   ORCH_ASSIGN_OR_RETURN(
       const http::HttpResponse response,
-      prover_http_.Send(
+      prover_http_.SendExpectingSuccess(
           http::HttpRequest{.method = "GET",
                             .url = MethodUrl("get_status", "cairo_job_key=" + PercentEncode(key)),
                             .headers = {},
                             .body = {},
                             .timeout = options_.request_timeout},
           what));
-  if (!IsSuccess(response.status)) {
-    return prover_http_.Refused(what, response);
-  }
   return ParseJsonObject(what, response.body);
 }
 
@@ -138,7 +133,7 @@ Result<std::string> SharpClient::SubmitProof(const ProofRequest& request) {
   const std::string what = fmt::format("sharp: add_job of {}", key);
   ORCH_ASSIGN_OR_RETURN(
       const http::HttpResponse response,
-      prover_http_.Send(
+      prover_http_.SendExpectingSuccess(
           http::HttpRequest{
               .method = "POST",
               .url = MethodUrl("add_job",
@@ -149,9 +144,6 @@ Result<std::string> SharpClient::SubmitProof(const ProofRequest& request) {
               .body = json{{"cairo_pie_encoded", Base64(request.cairo_pie_zip)}}.dump(),
               .timeout = options_.request_timeout},
           what));
-  if (!IsSuccess(response.status)) {
-    return prover_http_.Refused(what, response);
-  }
   ORCH_ASSIGN_OR_RETURN(const json answer, ParseJsonObject(what, response.body));
   ORCH_ASSIGN_OR_RETURN(const std::string code, OptionalString(what, answer, "code"));
   if (code != "JOB_RECEIVED_SUCCESSFULLY") {
@@ -178,16 +170,14 @@ Result<std::string> SharpClient::GetProof(std::string_view task_id) {
   const std::string what = fmt::format("sharp: get_proof of {}", task_id);
   ORCH_ASSIGN_OR_RETURN(
       http::HttpResponse response,
-      prover_http_.Send(http::HttpRequest{.method = "GET",
-                                          .url = MethodUrl("get_proof", "cairo_job_key=" +
-                                                                            PercentEncode(task_id)),
-                                          .headers = {},
-                                          .body = {},
-                                          .timeout = options_.request_timeout},
-                        what));
-  if (!IsSuccess(response.status)) {
-    return prover_http_.Refused(what, response);
-  }
+      prover_http_.SendExpectingSuccess(
+          http::HttpRequest{
+              .method = "GET",
+              .url = MethodUrl("get_proof", "cairo_job_key=" + PercentEncode(task_id)),
+              .headers = {},
+              .body = {},
+              .timeout = options_.request_timeout},
+          what));
   ORCH_RETURN_IF_ERROR(ParseJsonObject(what, response.body));
   return std::move(response.body);
 }
