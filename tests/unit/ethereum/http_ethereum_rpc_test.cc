@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -409,9 +410,11 @@ TEST_F(HttpEthereumRpcTest, ConnectionRefusedIsUnavailableAfterAllAttempts) {
 }
 
 TEST_F(HttpEthereumRpcTest, SlowNodeTimesOut) {
-  testing::Gate gate;
-  node_.Push([&gate](const json& request, httplib::Response& response) {
-    gate.Wait();
+  // Shared with the handler: the node, a fixture member, outlives this test body and may
+  // still be waking the handler when the body ends.
+  const auto gate = std::make_shared<testing::Gate>();
+  node_.Push([gate](const json& request, httplib::Response& response) {
+    gate->Wait();
     response.set_content(json{{"jsonrpc", "2.0"}, {"id", request["id"]}, {"result", "0x1"}}.dump(),
                          "application/json");
   });
@@ -420,7 +423,7 @@ TEST_F(HttpEthereumRpcTest, SlowNodeTimesOut) {
   options.max_attempts = 1;
   HttpEthereumRpc rpc(http_, node_.url(), options);
   auto number = rpc.BlockNumber();
-  gate.Open();
+  gate->Open();
   ASSERT_FALSE(number.ok());
   EXPECT_EQ(number.error().code(), ErrorCode::kTimeout);
   EXPECT_TRUE(number.error().transient());

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -277,14 +278,16 @@ TEST_F(HttpSnosRunnerTest, ConnectionRefusedIsTransient) {
 }
 
 TEST_F(HttpSnosRunnerTest, TimeoutIsTransient) {
-  testing::Gate gate;
-  sidecar_.SetReply([&gate](httplib::Response& response) {
-    gate.Wait();
+  // Shared with the handler: the server, a fixture member, outlives this test body and may
+  // still be waking the handler when the body ends.
+  const auto gate = std::make_shared<testing::Gate>();
+  sidecar_.SetReply([gate](httplib::Response& response) {
+    gate->Wait();
     response.status = 500;
   });
 
   auto result = Runner(sidecar_.url(), 300ms).Run(Request(7));
-  gate.Open();
+  gate->Open();
 
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), ErrorCode::kTimeout);
