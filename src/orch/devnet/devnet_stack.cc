@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "orch/cairo/cairo_pie.h"
 #include "orch/cairo/fact.h"
 #include "orch/cairo/pie_writer.h"
 #include "orch/clients/madara/http_madara_client.h"
+#include "orch/common/file.h"
 #include "orch/contracts/deploy.h"
 #include "orch/devnet/derived_output.h"
 #include "orch/handlers/data_submission_handler.h"
@@ -29,14 +29,6 @@ constexpr std::uint64_t kStandInSteps = 1'000'000;
 // Facts of aggregated outputs would be registered under this hash; the devnet has none.
 constexpr Felt kNoAggregatorProgramHash = Felt::FromUint64(0);
 
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error::InvalidArgument("cannot read {}", path.string());
-  }
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 Result<void> WriteFile(const fs::path& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -53,7 +45,7 @@ Result<Felt> FirstParentHash(const fs::path& block_dir) {
   if (!fs::exists(path)) {
     return Felt();
   }
-  ORCH_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
+  ORCH_ASSIGN_OR_RETURN(const std::string text, ReadFileContents(path));
   const nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object() || !json.contains("parent_hash")) {
     return Felt();
@@ -133,7 +125,7 @@ Result<std::unique_ptr<DevnetStack>> DevnetStack::Start(const DevnetStackOptions
     }
     std::vector<Felt> output;
     if (const fs::path given = block_dir / "program_output.txt"; fs::exists(given)) {
-      ORCH_ASSIGN_OR_RETURN(const std::string text, ReadFile(given));
+      ORCH_ASSIGN_OR_RETURN(const std::string text, ReadFileContents(given));
       Result<std::vector<Felt>> parsed = starknet::ParseProgramOutputAnyFormat(text);
       if (!parsed.ok()) {
         return Error::InvalidArgument("{}: {}", given.string(), parsed.error().message());
@@ -156,7 +148,7 @@ Result<std::unique_ptr<DevnetStack>> DevnetStack::Start(const DevnetStackOptions
     std::string pie;
     Felt pie_program_hash = cairo::StandInProgramHash();
     if (const fs::path given = block_dir / "cairo_pie.zip"; fs::exists(given)) {
-      ORCH_ASSIGN_OR_RETURN(pie, ReadFile(given));
+      ORCH_ASSIGN_OR_RETURN(pie, ReadFileContents(given));
       ORCH_ASSIGN_OR_RETURN(pie_program_hash, ProgramHashOf(pie, given));
     } else {
       ORCH_ASSIGN_OR_RETURN(pie, cairo::BuildStandInPie(output, kStandInSteps));

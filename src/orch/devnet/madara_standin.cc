@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "orch/common/file.h"
 #include "orch/starknet/nonce_source.h"
 #include "orch/starknet/state_update_json.h"
 
@@ -66,12 +66,8 @@ constexpr std::string_view kContractAddressesPath = "/feeder_gateway/get_contrac
 // Loading the directory.
 
 Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error::InvalidArgument("{}: cannot be read", path.string());
-  }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
+  Result<std::string> text = ReadFileContents(path);
+  if (!text.ok()) {
     return Error::InvalidArgument("{}: cannot be read", path.string());
   }
   return text;

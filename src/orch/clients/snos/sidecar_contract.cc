@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
+#include "orch/common/file.h"
 #include "orch/common/strings.h"
 #include "orch/common/url.h"
 
@@ -98,15 +97,9 @@ Result<std::vector<crypto::Felt>> ParseOsOutputFile(std::string_view content,
 }
 
 Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error::FailedPrecondition("cannot read {}: {}", path.string(),
-                                     std::system_category().message(errno));
-  }
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    return Error::FailedPrecondition("cannot read {}: {}", path.string(),
-                                     std::system_category().message(errno));
+  Result<std::string> content = ReadFileContents(path);
+  if (!content.ok()) {
+    return Error::FailedPrecondition("{}", content.error().message());
   }
   return content;
 }
