@@ -13,7 +13,7 @@ debian_packages=(
   # libraries
   libsqlite3-dev sqlite3 libpqxx-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libcurl4-openssl-dev libcpp-httplib-dev uuid-dev libssl-dev
-  libcrypto++-dev libsecp256k1-dev libzip-dev
+  libcrypto++-dev libsecp256k1-dev libzip-dev libpugixml-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql
   # npm packages (Anvil, solc-js, c-kzg sources, test oracles) need Node.js

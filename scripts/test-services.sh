@@ -2,9 +2,10 @@
 # Starts and stops the services the tests need, on free loopback ports, in a throwaway
 # directory. Nothing is installed system-wide and nothing listens beyond 127.0.0.1.
 #
-#   scripts/test-services.sh start [DIR]   start PostgreSQL, check Anvil; print `export VAR=...`
-#                                          lines (tests start private Anvil nodes themselves:
-#                                          they pause mining and restart nodes)
+#   scripts/test-services.sh start [DIR]   start PostgreSQL and the AWS emulators (fauxqs for
+#                                          SQS/SNS/S3, s3rver for S3), check Anvil; print
+#                                          `export VAR=...` lines (tests start private Anvil
+#                                          nodes themselves: they pause mining and restart nodes)
 #   scripts/test-services.sh stop [DIR]    stop what `start` started
 #
 # Use: eval "$(scripts/test-services.sh start)"; make test; scripts/test-services.sh stop
@@ -48,6 +49,51 @@ stop_postgres() {
   rm -rf "$dir/postgres" "$dir/postgres.port"
 }
 
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+# Waits until `url` answers (any HTTP status) or the process `pid` died.
+wait_http() {
+  local url=$1 pid=$2 log=$3
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null "$url" && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "test-services: $url did not answer within 10 s" >&2; cat "$log" >&2; return 1
+}
+
+# fauxqs: SQS (JSON protocol), SNS and S3 in memory, on loopback (scripts/aws/fauxqs-loopback.mjs).
+start_fauxqs() {
+  local port
+  port=$(free_port)
+  [ -d "$repo/node_modules/fauxqs" ] ||
+    { echo "test-services: fauxqs is not installed (scripts/install-deps.sh)" >&2; exit 1; }
+  PORT=$port setsid node "$repo/scripts/aws/fauxqs-loopback.mjs" >"$dir/fauxqs.log" 2>&1 &
+  echo $! >"$dir/fauxqs.pid"
+  wait_http "http://127.0.0.1:$port/health" "$(cat "$dir/fauxqs.pid")" "$dir/fauxqs.log" || exit 1
+  echo "export ORCH_TEST_FAUXQS_URL=http://127.0.0.1:$port"
+}
+
+# s3rver: S3 with objects kept as files; checks the access key id (S3RVER).
+start_s3rver() {
+  local port
+  port=$(free_port)
+  rm -rf "$dir/s3rver"; mkdir -p "$dir/s3rver"
+  setsid node "$repo/node_modules/s3rver/bin/s3rver.js" -d "$dir/s3rver" -a 127.0.0.1 -p "$port" \
+    --silent >"$dir/s3rver.log" 2>&1 &
+  echo $! >"$dir/s3rver.pid"
+  wait_http "http://127.0.0.1:$port/" "$(cat "$dir/s3rver.pid")" "$dir/s3rver.log" || exit 1
+  echo "export ORCH_TEST_S3RVER_URL=http://127.0.0.1:$port"
+}
+
+stop_pidfile() {
+  local file=$1
+  if [ -f "$file" ]; then
+    kill -- "-$(cat "$file")" 2>/dev/null || kill "$(cat "$file")" 2>/dev/null || true
+    rm -f "$file"
+  fi
+}
+
 check_anvil() {
   local anvil
   anvil="$(cd "$(dirname "$0")/.." && pwd)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
@@ -59,13 +105,20 @@ check_anvil() {
 case "$action" in
   start)
     mkdir -p "$dir"
+    stop_pidfile "$dir/fauxqs.pid"
+    stop_pidfile "$dir/s3rver.pid"
     # The postgres user must reach the data directory (mktemp makes 0700 directories).
     chmod 755 "$dir"
     stop_postgres
     start_postgres
+    start_fauxqs
+    start_s3rver
     check_anvil
     ;;
   stop)
+    stop_pidfile "$dir/fauxqs.pid"
+    stop_pidfile "$dir/s3rver.pid"
+    rm -rf "$dir/s3rver"
     stop_postgres
     ;;
   *)
