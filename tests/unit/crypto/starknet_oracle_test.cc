@@ -8,18 +8,14 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/node_oracle.h"
 
 #include "orch/crypto/pedersen.h"
 #include "orch/crypto/poseidon.h"
@@ -107,66 +103,15 @@ std::vector<Felt> FeltList(const json& list) {
   return values;
 }
 
-std::string ShellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::stringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
-
 // Runs one oracle op over all requests. Records a test failure and returns nothing when node,
-// the script or the npm package is missing or fails.
+// the script or the npm package (@scure/starknet) is missing or fails.
 std::vector<json> RunOracle(const std::string& op, const std::vector<json>& requests) {
-  const char* node_env = std::getenv("ORCH_NODE");
-  const std::string node = node_env != nullptr && *node_env != '\0' ? node_env : "node";
-  const std::filesystem::path script =
-      std::filesystem::path(ORCH_SOURCE_DIR) / "tests/oracles/starknet_oracle.mjs";
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                    fmt::format("starknet_oracle_{}_{}", op, ::getpid());
-  std::filesystem::create_directories(dir);
-  {
-    std::ofstream input(dir / "requests.jsonl");
-    for (const json& request : requests) {
-      input << request.dump() << '\n';
-    }
-  }
-  const std::string command = fmt::format(
-      "{} {} {} < {} > {} 2> {}", ShellQuote(node), ShellQuote(script.string()), op,
-      ShellQuote((dir / "requests.jsonl").string()), ShellQuote((dir / "answers.jsonl").string()),
-      ShellQuote((dir / "stderr.txt").string()));
-  const int status = std::system(command.c_str());
-  if (status != 0) {
-    const std::string stderr_text = ReadFile(dir / "stderr.txt");
-    std::filesystem::remove_all(dir);
-    ADD_FAILURE() << "the Starknet oracle failed (exit status "
-                  << (WIFEXITED(status) ? WEXITSTATUS(status) : status)
-                  << ").\nCommand: " << command << "\nIts stderr:\n"
-                  << stderr_text
-                  << "\nThe oracle tests need node (set ORCH_NODE or put node on PATH) and the npm "
-                     "package @scure/starknet in "
-                  << ORCH_SOURCE_DIR << "/node_modules (scripts/install-deps.sh installs both).";
+  Result<std::vector<json>> answers = testing::RunNodeOracle("starknet_oracle.mjs", {op}, requests);
+  if (!answers.ok()) {
+    ADD_FAILURE() << answers.error().ToString();
     return {};
   }
-  std::vector<json> answers;
-  std::ifstream output(dir / "answers.jsonl");
-  for (std::string line; std::getline(output, line);) {
-    answers.push_back(json::parse(line));
-  }
-  std::filesystem::remove_all(dir);
-  if (answers.size() != requests.size()) {
-    ADD_FAILURE() << "the oracle answered " << answers.size() << " of " << requests.size()
-                  << " requests";
-    return {};
-  }
-  return answers;
+  return std::move(answers).value();
 }
 
 // Errors compare equal whatever their wording: both sides must refuse the same inputs.

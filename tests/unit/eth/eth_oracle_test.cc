@@ -3,16 +3,13 @@
 // seed plus edge cases, sent in one batch (one node process per primitive). A missing node or
 // npm package fails the test: it never skips.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/node_oracle.h"
 
 #include "orch/eth/abi.h"
 #include "orch/eth/blob_sidecar.h"
@@ -30,85 +27,10 @@ using nlohmann::json;
 constexpr std::size_t kCases = 1000;
 constexpr std::uint64_t kSeed = 0x5eed'e7e4'0000'0004;
 
-std::string ShellQuote(std::string_view text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
-
-// ORCH_NODE if set, else the first executable `node` on PATH.
-Result<std::string> FindNode() {
-  if (const char* configured = std::getenv("ORCH_NODE"); configured != nullptr) {
-    if (access(configured, X_OK) != 0) {
-      return Error::NotFound("ORCH_NODE={} is not an executable file", configured);
-    }
-    return std::string(configured);
-  }
-  const char* path = std::getenv("PATH");
-  std::stringstream directories(path != nullptr ? path : "");
-  for (std::string directory; std::getline(directories, directory, ':');) {
-    const std::string candidate = directory + "/node";
-    if (!directory.empty() && access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return Error::NotFound(
-      "node not found on PATH and ORCH_NODE is not set: the oracle tests need Node.js "
-      "(scripts/install-deps.sh installs it)");
-}
-
-// Runs the oracle's `op` on `requests` and returns one answer per request.
-Result<std::vector<json>> AskOracle(std::string_view op, const std::vector<json>& requests) {
-  ORCH_ASSIGN_OR_RETURN(const std::string node, FindNode());
-  const std::string script = std::string(ORCH_SOURCE_DIR) + "/tests/oracles/eth_oracle.mjs";
-  const std::string base =
-      ::testing::TempDir() + "eth_oracle_" + std::string(op) + "_" + std::to_string(getpid());
-  {
-    std::ofstream input(base + ".in");
-    for (const json& request : requests) {
-      input << request.dump() << '\n';
-    }
-  }
-  const std::string command = ShellQuote(node) + " " + ShellQuote(script) + " " + std::string(op) +
-                              " < " + ShellQuote(base + ".in") + " > " + ShellQuote(base + ".out") +
-                              " 2> " + ShellQuote(base + ".err");
-  const int status = std::system(command.c_str());
-  const auto read_and_remove = [&base](const char* suffix) {
-    const std::string path = base + suffix;
-    std::string contents;
-    {
-      std::ifstream file(path);
-      contents.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-    }
-    std::remove(path.c_str());
-    return contents;
-  };
-  read_and_remove(".in");
-  const std::string output = read_and_remove(".out");
-  const std::string errors = read_and_remove(".err");
-  if (status != 0) {
-    return Error::Unavailable(
-        "oracle `{}` failed (exit status {}); is micro-eth-signer installed in "
-        "{}/node_modules (scripts/install-deps.sh)? stderr:\n{}",
-        command, WIFEXITED(status) ? WEXITSTATUS(status) : status, ORCH_SOURCE_DIR, errors);
-  }
-  std::vector<json> answers;
-  std::stringstream lines(output);
-  for (std::string line; std::getline(lines, line);) {
-    answers.push_back(json::parse(line));
-  }
-  if (answers.size() != requests.size()) {
-    return Error::Internal("oracle `{}` gave {} answers for {} requests", op, answers.size(),
-                           requests.size());
-  }
-  return answers;
-}
-
 // The answers to `requests`, failing the test (not skipping) if the oracle cannot run.
 std::vector<json> Ask(std::string_view op, const std::vector<json>& requests) {
-  Result<std::vector<json>> answers = AskOracle(op, requests);
+  Result<std::vector<json>> answers =
+      testing::RunNodeOracle("eth_oracle.mjs", {std::string(op)}, requests);
   if (!answers.ok()) {
     ADD_FAILURE() << answers.error().ToString();
     return {};

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/node_oracle.h"
 #include "tests/unit/kzg/field_reference.h"
 
 #include "orch/kzg/blob_transform.h"
@@ -41,22 +42,6 @@ using test_support::RootOfUnityPower;
 constexpr std::size_t kBlobs = 16;
 constexpr std::size_t kPointsPerBlob = 8;
 constexpr std::size_t kCellBlobs = 2;
-
-// $ORCH_NODE if set, else the first `node` on PATH; empty if that is not an executable.
-fs::path FindNode() {
-  if (const char* explicit_node = std::getenv("ORCH_NODE"); explicit_node != nullptr) {
-    return ::access(explicit_node, X_OK) == 0 ? fs::path(explicit_node) : fs::path();
-  }
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path != nullptr ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / "node";
-    if (::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return {};
-}
 
 std::string ShellQuote(const std::string& text) {
   std::string quoted = "'";
@@ -174,9 +159,9 @@ std::vector<Point> MakePoints(std::mt19937_64& random) {
 }
 
 TEST(KzgOracleTest, MatchesNodeCKzgOn16Blobs128PointsAnd2CellProofSets) {
-  const fs::path node = FindNode();
-  ASSERT_FALSE(node.empty()) << "node not found: set ORCH_NODE to a node executable or put "
-                                "Node.js on PATH (scripts/install-deps.sh installs it)";
+  const Result<std::string> found_node = testing::FindNode();
+  ASSERT_TRUE(found_node.ok()) << found_node.error().ToString();
+  const fs::path node = *found_node;
   const Result<const Kzg*> shared = Kzg::Shared();
   ASSERT_TRUE(shared.ok()) << shared.error().ToString();
   const Kzg& kzg = **shared;
