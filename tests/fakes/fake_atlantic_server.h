@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,8 @@
 #include "tests/fakes/fake_prover_faults.h"
 #include "tests/support/local_http_server.h"
 
+#include "orch/common/result.h"
+
 namespace orch::testing {
 
 /// Herodotus' Atlantic API on loopback, as protocols.md §1 documents it, for the Atlantic
@@ -24,8 +27,10 @@ namespace orch::testing {
 ///
 /// The api-key header must carry `api_key` on the lookup and the submission (401 otherwise).
 /// A query's status moves RECEIVED → IN_PROGRESS → DONE, one step after each status poll,
-/// unless the test fixes it with SetStatus. Every request is recorded; faults queued with
-/// faults().Push answer the next requests instead (ProverFault). Thread-safe.
+/// unless the test fixes it with SetStatus; with an on-done hook (SetOnDone), a query turns DONE
+/// only once the hook has succeeded, as real Atlantic reports DONE once the fact is valid on L1.
+/// Every request is recorded; faults queued with faults().Push answer the next requests instead
+/// (ProverFault), and InjectFault aims one at the nth request of a route. Thread-safe.
 class FakeAtlanticServer {
  public:
   struct Part {
@@ -42,6 +47,15 @@ class FakeAtlanticServer {
     std::vector<Part> parts;             // multipart requests, in wire order
   };
 
+  /// The routes InjectFault can aim at.
+  enum class Route { kDedupLookup, kSubmit, kStatus, kProof };
+
+  /// Runs when a query is about to turn DONE, with its pieFile (empty when it has none), e.g.
+  /// to register the proven fact on chain. An error leaves the query IN_PROGRESS until the
+  /// next poll. Calls are serialised (one sender, one nonce sequence) and made outside the
+  /// server's lock, so other requests are answered meanwhile.
+  using DoneHook = std::function<Result<void>(const std::string& pie_zip)>;
+
   explicit FakeAtlanticServer(std::string api_key)
       : api_key_(std::move(api_key)),
         server_([this](httplib::Server& server) { Routes(server); }) {}
@@ -49,6 +63,19 @@ class FakeAtlanticServer {
   /// The server's base URL (no trailing slash).
   std::string url() const { return server_.url(""); }
   ProverFaultQueue& faults() { return faults_; }
+
+  /// Answers the `nth` request (from 1) to `route` with `fault`, before faults() is consulted:
+  /// for faults at known points of a run whose requests to different routes interleave.
+  void InjectFault(Route route, std::size_t nth, ProverFault fault) {
+    std::lock_guard lock(mutex_);
+    injected_[{route, nth}] = fault;
+  }
+
+  /// Installs the on-done hook; queries then wait for it before they turn DONE.
+  void SetOnDone(DoneHook hook) {
+    std::lock_guard lock(mutex_);
+    on_done_ = std::move(hook);
+  }
 
   /// Fixes the status of query `id` (no more automatic progress); `error_reason` for FAILED.
   void SetStatus(const std::string& id, std::string status, std::string error_reason = {}) {
@@ -70,6 +97,16 @@ class FakeAtlanticServer {
     return requests_;
   }
 
+  /// The dedup id of every query created, in creation order.
+  std::vector<std::string> dedup_ids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> ids;
+    for (const std::string& id : order_) {
+      ids.push_back(queries_.at(id).dedup_id);
+    }
+    return ids;
+  }
+
   /// The recorded requests with this method and path.
   std::vector<RecordedRequest> requests(const std::string& method, const std::string& path) const {
     std::vector<RecordedRequest> matching;
@@ -86,28 +123,29 @@ class FakeAtlanticServer {
 
   struct Query {
     std::string dedup_id;
+    std::string pie_zip;
     std::string status = "RECEIVED";
     std::string error_reason;
     bool fixed = false;
   };
 
   void Routes(httplib::Server& server) {
-    server.Get("/atlantic-query-by-dedup-id",
-               [this](const httplib::Request& request, httplib::Response& response) {
-                 if (!Begin(request, {}, response) || !Authorized(request, response)) {
-                   return;
-                 }
-                 std::lock_guard lock(mutex_);
-                 const std::string dedup_id = request.get_param_value("dedupId");
-                 // The latest query with this dedup id, as a resubmission supersedes a failure.
-                 for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
-                   if (queries_[*it].dedup_id == dedup_id) {
-                     Reply(response, 200, json{{"atlanticQuery", QueryJson(*it)}});
-                     return;
-                   }
-                 }
-                 Reply(response, 404, json{{"message", "Atlantic query not found"}});
-               });
+    server.Get("/atlantic-query-by-dedup-id", [this](const httplib::Request& request,
+                                                     httplib::Response& response) {
+      if (!Begin(Route::kDedupLookup, request, {}, response) || !Authorized(request, response)) {
+        return;
+      }
+      std::lock_guard lock(mutex_);
+      const std::string dedup_id = request.get_param_value("dedupId");
+      // The latest query with this dedup id, as a resubmission supersedes a failure.
+      for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+        if (queries_[*it].dedup_id == dedup_id) {
+          Reply(response, 200, json{{"atlanticQuery", QueryJson(*it)}});
+          return;
+        }
+      }
+      Reply(response, 404, json{{"message", "Atlantic query not found"}});
+    });
     server.Post(
         "/atlantic-query", [this](const httplib::Request& request, httplib::Response& response,
                                   const httplib::ContentReader& reader) {
@@ -125,42 +163,63 @@ class FakeAtlanticServer {
           } else {
             reader([](const char*, std::size_t) { return true; });
           }
-          if (!Begin(request, parts, response) || !Authorized(request, response)) {
+          if (!Begin(Route::kSubmit, request, parts, response) || !Authorized(request, response)) {
             return;
           }
-          std::string dedup_id;
+          Query query;
           for (const Part& part : parts) {
             if (part.name == "dedupId") {
-              dedup_id = part.content;
+              query.dedup_id = part.content;
+            } else if (part.name == "pieFile") {
+              query.pie_zip = part.content;
             }
           }
           std::lock_guard lock(mutex_);
           const std::string id = fmt::format("01JXMTC7TZMSNDTJ8821{:06d}", order_.size() + 1);
-          queries_[id].dedup_id = dedup_id;
+          queries_[id] = std::move(query);
           order_.push_back(id);
           Reply(response, 200, json{{"atlanticQueryId", id}});
         });
-    server.Get("/atlantic-query/([^/]+)", [this](const httplib::Request& request,
-                                                 httplib::Response& response) {
-      if (!Begin(request, {}, response)) {
-        return;
-      }
-      std::lock_guard lock(mutex_);
-      const std::string id = request.matches[1];
-      const auto it = queries_.find(id);
-      if (it == queries_.end()) {
-        Reply(response, 404, json{{"message", "Atlantic query " + id + " not found"}});
-        return;
-      }
-      Reply(response, 200, json{{"atlanticQuery", QueryJson(id)}, {"metadataUrls", json::array()}});
-      Query& query = it->second;
-      if (!query.fixed) {
-        query.status = query.status == "RECEIVED" ? "IN_PROGRESS" : "DONE";
-      }
-    });
+    server.Get("/atlantic-query/([^/]+)",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 if (!Begin(Route::kStatus, request, {}, response)) {
+                   return;
+                 }
+                 const std::string id = request.matches[1];
+                 DoneHook on_done;
+                 std::string pie_zip;
+                 {
+                   std::lock_guard lock(mutex_);
+                   const auto it = queries_.find(id);
+                   if (it == queries_.end()) {
+                     Reply(response, 404, json{{"message", "Atlantic query " + id + " not found"}});
+                     return;
+                   }
+                   Reply(response, 200,
+                         json{{"atlanticQuery", QueryJson(id)}, {"metadataUrls", json::array()}});
+                   Query& query = it->second;
+                   if (query.fixed || query.status == "DONE") {
+                     return;
+                   }
+                   if (query.status == "RECEIVED" || !on_done_) {
+                     query.status = query.status == "RECEIVED" ? "IN_PROGRESS" : "DONE";
+                     return;
+                   }
+                   on_done = on_done_;
+                   pie_zip = query.pie_zip;
+                 }
+                 std::lock_guard done_lock(done_mutex_);
+                 if (on_done(pie_zip).ok()) {
+                   std::lock_guard lock(mutex_);
+                   Query& query = queries_[id];
+                   if (!query.fixed) {
+                     query.status = "DONE";
+                   }
+                 }
+               });
     server.Get("/queries/([^/]+)/proof.json", [this](const httplib::Request& request,
                                                      httplib::Response& response) {
-      if (!Begin(request, {}, response)) {
+      if (!Begin(Route::kProof, request, {}, response)) {
         return;
       }
       std::lock_guard lock(mutex_);
@@ -176,11 +235,16 @@ class FakeAtlanticServer {
     });
   }
 
-  // Records the request and serves a queued fault; false when the fault answered.
-  bool Begin(const httplib::Request& request, std::vector<Part> parts,
+  // Records the request and serves an injected or queued fault; false when the fault answered.
+  bool Begin(Route route, const httplib::Request& request, std::vector<Part> parts,
              httplib::Response& response) {
+    std::optional<ProverFault> fault;
     {
       std::lock_guard lock(mutex_);
+      const auto injected = injected_.find({route, ++route_requests_[route]});
+      if (injected != injected_.end()) {
+        fault = injected->second;
+      }
       requests_.push_back(RecordedRequest{
           request.method, request.path,
           std::multimap<std::string, std::string>(request.params.begin(), request.params.end()),
@@ -189,7 +253,9 @@ class FakeAtlanticServer {
               : std::nullopt,
           std::move(parts)});
     }
-    const std::optional<ProverFault> fault = faults_.Next();
+    if (!fault.has_value()) {
+      fault = faults_.Next();
+    }
     return !fault.has_value() || !ServeFault(*fault, request, response);
   }
 
@@ -229,6 +295,10 @@ class FakeAtlanticServer {
   std::vector<std::string> order_;             // query ids by creation; guarded by mutex_
   std::map<std::string, std::string> proofs_;  // guarded by mutex_
   std::vector<RecordedRequest> requests_;      // guarded by mutex_
+  std::map<std::pair<Route, std::size_t>, ProverFault> injected_;  // guarded by mutex_
+  std::map<Route, std::size_t> route_requests_;                    // guarded by mutex_
+  DoneHook on_done_;                                               // guarded by mutex_
+  std::mutex done_mutex_;  // serialises on_done_ calls; taken before mutex_, never inside it
   ProverFaultQueue faults_;
   LocalHttpServer server_;  // last: it serves until destroyed, and uses the members above
 };

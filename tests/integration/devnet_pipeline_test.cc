@@ -1,8 +1,10 @@
 // The whole pipeline end to end on the devnet stack (Anvil with the contracts, the Madara
 // stand-in, fixture SNOS, mock prover): `orchestrator devnet` on the committed chain, and the
 // real `orchestrator run` binary under faults (node errors and outages, a SNOS block missing for
-// a while, Anvil restarted, the orchestrator killed with SIGKILL and restarted), and a permanent
-// failure that stops the pipeline with a Failed job, an alert and a /v1/status that says why.
+// a while, Anvil restarted, the orchestrator killed with SIGKILL and restarted), proving with
+// Atlantic (the fake of the prover tests) through its 5xx answers and hanging requests, and a
+// permanent failure that stops the pipeline with a Failed job, an alert and a /v1/status that
+// says why.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -22,12 +24,18 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/fakes/fake_atlantic_server.h"
 #include "tests/support/local_http_server.h"
 #include "tests/support/temp_dir.h"
 
 #include "orch/app/backends.h"
+#include "orch/cairo/cairo_pie.h"
+#include "orch/cairo/fact.h"
+#include "orch/clients/ethereum/http_ethereum_rpc.h"
 #include "orch/common/clock.h"
+#include "orch/contracts/deploy.h"
 #include "orch/devnet/devnet_stack.h"
+#include "orch/http/curl_http_client.h"
 #include "orch/starknet/state_update_json.h"
 #include "orch/store/sql/sql_job_store.h"
 
@@ -119,7 +127,9 @@ class DevnetPipelineTest : public ::testing::Test {
     ASSERT_EQ(std::system(setup.c_str()), 0);
   }
 
-  std::vector<std::string> RunArguments(const std::string& alert_url = "log:") const {
+  std::vector<std::string> RunArguments(
+      const std::string& alert_url = "log:",
+      const std::optional<AtlanticService>& atlantic = std::nullopt) const {
     std::vector<std::string> arguments = {
         "run", "--database-url", database_url_, "--storage-url", storage_url_, "--alert-url",
         alert_url, "--port", "0", "--trigger-interval-seconds", "1", "--verification-poll-ms",
@@ -127,7 +137,7 @@ class DevnetPipelineTest : public ::testing::Test {
         // A SNOS block may be missing for a while: retry
         // every 0.5-2 s for minutes before giving up.
         "--retry-policy", "snos=500,2000,200"};
-    for (const std::string& flag : stack_->RunFlags()) {
+    for (const std::string& flag : stack_->RunFlags(atlantic)) {
       arguments.push_back(flag);
     }
     return arguments;
@@ -305,6 +315,103 @@ TEST_F(DevnetPipelineTest, RunSettlesThroughNodeFaultsAnAnvilRestartAndAKill) {
   auto failed = backends->job_store().ListJobs({.statuses = {job::JobStatus::kFailed}});
   ASSERT_TRUE(failed.ok());
   EXPECT_TRUE(failed->empty());
+}
+
+TEST_F(DevnetPipelineTest, RunProvesWithAtlanticThroughServerErrorsAndHangsWithOneQueryPerBlock) {
+  constexpr std::uint64_t kFirst = 1;
+  constexpr std::uint64_t kLast = 8;
+  constexpr std::uint64_t kBlocks = kLast - kFirst + 1;
+  ASSERT_NO_FATAL_FAILURE(StartStack(kFirst, kLast));
+
+  // Atlantic's L1 verification makes a proven fact valid on the verifier before the query is
+  // DONE: the fake registers the fact of the PIE it was sent, from Anvil's second key (the
+  // orchestrator's settlement key keeps its nonces to itself).
+  http::CurlHttpClient http;
+  ethereum::HttpEthereumRpc rpc(http, stack_->ethereum_url());
+  const eth::PrivateKey registrar =
+      eth::PrivateKey::FromHex(AnvilProcess::kSecondDevPrivateKey).value();
+  std::mutex mutex;
+  std::set<std::string> registered;  // guarded by mutex
+  testing::FakeAtlanticServer atlantic("atl-devnet-key");
+  atlantic.SetOnDone([&](const std::string& pie_zip) -> Result<void> {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(pie_zip.data());
+    ORCH_ASSIGN_OR_RETURN(const cairo::CairoPie pie,
+                          cairo::CairoPie::ReadBytes(std::span(bytes, pie_zip.size())));
+    ORCH_ASSIGN_OR_RETURN(const cairo::FactInfo info, cairo::ComputeFactInfo(pie));
+    const eth::Hash32 fact = info.fact.ToBytesBe();
+    ORCH_ASSIGN_OR_RETURN(const bool valid, contracts::IsFactValid(rpc, stack_->verifier(), fact));
+    if (!valid) {
+      ORCH_RETURN_IF_ERROR(contracts::RegisterFact(rpc, registrar, stack_->verifier(), fact));
+    }
+    std::lock_guard lock(mutex);
+    registered.insert(info.fact.ToPaddedHex());
+    return Ok();
+  });
+  using Route = testing::FakeAtlanticServer::Route;
+  using testing::ProverFault;
+  // Submissions: a dedup lookup answered 503 (the first lookup is the startup check, which
+  // does not retry); a POST answered 503, posted again after a lookup; and a POST held past
+  // the client's 1 s timeout while Atlantic creates the query, which the next lookup finds:
+  // posting it again would make a second query for the block.
+  atlantic.InjectFault(Route::kDedupLookup, 3, ProverFault::kServiceUnavailable);
+  atlantic.InjectFault(Route::kSubmit, 2, ProverFault::kServiceUnavailable);
+  atlantic.InjectFault(Route::kSubmit, 4, ProverFault::kSlow);
+  // Status polls: a 503, nginx's 502 page, and a poll held past the timeout.
+  atlantic.InjectFault(Route::kStatus, 3, ProverFault::kServiceUnavailable);
+  atlantic.InjectFault(Route::kStatus, 7, ProverFault::kHtml502);
+  atlantic.InjectFault(Route::kStatus, 10, ProverFault::kSlow);
+
+  std::vector<std::string> arguments =
+      RunArguments("log:", AtlanticService{.url = atlantic.url(), .api_key = "atl-devnet-key"});
+  arguments.insert(arguments.end(), {"--atlantic-request-timeout-seconds", "1"});
+  OrchestratorProcess run(arguments, dir_.File("run.log"));
+  ASSERT_TRUE(WaitForStatus(job::JobType::kStateTransition, kLast, job::JobStatus::kCompleted,
+                            std::chrono::seconds(90)))
+      << run.log();
+  run.Signal(SIGTERM);
+  const std::string log = run.log();
+  EXPECT_THAT(log, HasSubstr("POST /atlantic-query: HTTP 503"));
+  EXPECT_THAT(log, HasSubstr("/atlantic-query: no complete answer within 1000 ms"));
+  EXPECT_TRUE(std::regex_search(
+      log, std::regex("/atlantic-query/[0-9A-Z]+: no complete answer within 1000 ms")));
+  EXPECT_THAT(log, HasSubstr("HTTP 502"));
+
+  auto state = stack_->ContractState();
+  ASSERT_TRUE(state.ok()) << state.error().ToString();
+  EXPECT_EQ(state->block_number, static_cast<std::int64_t>(kLast));
+  EXPECT_EQ(state->state_root.ToHex(), NewRootOf(blocks_, kLast));
+  EXPECT_EQ(SettlementNonce(), 2 + kBlocks);
+
+  auto backends = OpenBackends();
+  ASSERT_TRUE(backends);
+  for (const job::JobType type : {job::JobType::kSnosRun, job::JobType::kProofCreation,
+                                  job::JobType::kDataSubmission, job::JobType::kStateTransition}) {
+    auto jobs = backends->job_store().ListJobs({.types = {type}});
+    ASSERT_TRUE(jobs.ok());
+    ASSERT_EQ(jobs->size(), kBlocks) << job::ToString(type);
+    for (const job::Job& job : *jobs) {
+      EXPECT_EQ(job.status, job::JobStatus::kCompleted)
+          << job::ToString(type) << " " << job.internal_id;
+    }
+  }
+  // One Atlantic query per block, deduplicated by its ProofCreation job's id, and each block's
+  // fact registered: the one its SnosRun computed.
+  auto proving = backends->job_store().ListJobs({.types = {job::JobType::kProofCreation}});
+  ASSERT_TRUE(proving.ok());
+  std::set<std::string> job_ids;
+  std::set<std::string> facts;
+  for (const job::Job& job : *proving) {
+    job_ids.insert(job.id);
+    const auto& metadata = std::get<job::ProvingMetadata>(job.metadata.specific);
+    facts.insert(metadata.ensure_on_chain_registration.value_or(""));
+  }
+  const std::vector<std::string> dedup_ids = atlantic.dedup_ids();
+  EXPECT_EQ(dedup_ids.size(), kBlocks);
+  EXPECT_EQ(std::set<std::string>(dedup_ids.begin(), dedup_ids.end()), job_ids);
+  // Every POST made a query but the one answered 503.
+  EXPECT_EQ(atlantic.requests("POST", "/atlantic-query").size(), kBlocks + 1);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(registered, facts);
 }
 
 TEST_F(DevnetPipelineTest, APermanentSnosFailureStopsSettlementWithAnAlertAndAStatusThatSaysWhy) {

@@ -243,6 +243,11 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
     command.add_option(text.flag, *text.value, text.help)->envname(text.env);
   }
   command
+      .add_option("--atlantic-request-timeout-seconds", options.atlantic_request_timeout_seconds,
+                  "Atlantic: an HTTP request taking longer is abandoned and retried")
+      ->envname("MADARA_ORCHESTRATOR_ATLANTIC_REQUEST_TIMEOUT_SECONDS")
+      ->capture_default_str();
+  command
       .add_option("--verification-poll-ms", options.verification_poll_ms,
                   "Delay between verification polls of every job type (0: each handler's own)")
       ->envname("MADARA_ORCHESTRATOR_VERIFICATION_POLL_MS")

@@ -109,7 +109,11 @@ Result<void> FillAtlantic(const RunOptions& options,
   ORCH_RETURN_IF_ERROR(
       CheckHttpUrl("--atlantic-artifacts-base-url", options.atlantic_artifacts_base_url));
   ORCH_RETURN_IF_ERROR(CheckLayout("--prover-layout-name", options.prover_layout_name));
+  if (options.atlantic_request_timeout_seconds <= 0) {
+    return Error::InvalidArgument("--atlantic-request-timeout-seconds must be positive");
+  }
   prover::AtlanticClientOptions& atlantic = prover.atlantic;
+  atlantic.request_timeout = std::chrono::seconds(options.atlantic_request_timeout_seconds);
   atlantic.service_url = options.atlantic_service_url;
   atlantic.api_key = options.atlantic_api_key;
   atlantic.artifacts_base_url = options.atlantic_artifacts_base_url;

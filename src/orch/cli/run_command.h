@@ -78,6 +78,7 @@ struct RunOptions {
   std::string atlantic_mock_fact_hash = "false";
   std::string atlantic_rpc_node_url;  // for the isValid check of finished proofs
   std::string atlantic_verifier_contract_address;
+  int atlantic_request_timeout_seconds = 120;  // per HTTP request; a submission uploads the PIE
   std::string prover_layout_name = "dynamic";
   std::string cairo_verifier_program_hash;
   std::string sharp_url;

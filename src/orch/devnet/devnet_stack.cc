@@ -226,33 +226,51 @@ app::PipelineSettings DevnetStack::PipelineSettings(std::chrono::milliseconds po
   return settings;
 }
 
-std::vector<std::string> DevnetStack::RunFlags() const {
-  return {"--madara-rpc-url",
-          madara_url_,
-          "--snos-runner",
-          "fixture:" + fixture_dir_.string(),
-          "--snos-runner-timeout-seconds",
-          "60",
-          "--prover",
-          "mock",
-          "--mock-verifier-address",
-          verifier_.ToChecksumHex(),
-          "--mock-prover-private-key",
-          AnvilProcess::kSecondDevPrivateKey,
-          "--settle-on-ethereum",
-          "--ethereum-rpc-url",
-          anvil_->url(),
-          "--ethereum-private-key",
-          AnvilProcess::kDevPrivateKey,
-          "--l1-core-contract-address",
-          core_contract_.ToChecksumHex(),
-          "--ethereum-confirmations",
-          "1",
-          "--disable-peerdas",
-          "--min-block-to-process",
-          std::to_string(first_block_),
-          "--max-block-to-process",
-          std::to_string(last_block_)};
+std::vector<std::string> DevnetStack::RunFlags(
+    const std::optional<AtlanticService>& atlantic) const {
+  std::vector<std::string> flags = {"--madara-rpc-url",
+                                    madara_url_,
+                                    "--snos-runner",
+                                    "fixture:" + fixture_dir_.string(),
+                                    "--snos-runner-timeout-seconds",
+                                    "60",
+                                    "--settle-on-ethereum",
+                                    "--ethereum-rpc-url",
+                                    anvil_->url(),
+                                    "--ethereum-private-key",
+                                    AnvilProcess::kDevPrivateKey,
+                                    "--l1-core-contract-address",
+                                    core_contract_.ToChecksumHex(),
+                                    "--ethereum-confirmations",
+                                    "1",
+                                    "--disable-peerdas",
+                                    "--min-block-to-process",
+                                    std::to_string(first_block_),
+                                    "--max-block-to-process",
+                                    std::to_string(last_block_)};
+  std::vector<std::string> prover;
+  if (atlantic) {
+    // The fact check asks the settlement node, where the verifier is.
+    prover = {"--prover",
+              "atlantic",
+              "--atlantic-service-url",
+              atlantic->url,
+              "--atlantic-artifacts-base-url",
+              atlantic->url,
+              "--atlantic-api-key",
+              atlantic->api_key,
+              "--atlantic-verifier-contract-address",
+              verifier_.ToChecksumHex()};
+  } else {
+    prover = {"--prover",
+              "mock",
+              "--mock-verifier-address",
+              verifier_.ToChecksumHex(),
+              "--mock-prover-private-key",
+              AnvilProcess::kSecondDevPrivateKey};
+  }
+  flags.insert(flags.end(), prover.begin(), prover.end());
+  return flags;
 }
 
 Result<void> DevnetStack::RestartAnvil() {

@@ -36,6 +36,13 @@ struct DevnetStackOptions {
   std::string default_starknet_version = "0.13.2";
 };
 
+/// An Atlantic service for `orchestrator run` to prove with instead of the mock prover (in the
+/// tests, a fake one serving its API and its artifacts from one address).
+struct AtlanticService {
+  std::string url;
+  std::string api_key;
+};
+
 /// The running stack: a Madara stand-in serving the blocks, Anvil with the core contract and
 /// the mock verifier deployed at the state before the first block, and the fixture directory the
 /// fixture SNOS runner reads (each block's PIE and OS output). Everything stops with the object.
@@ -64,8 +71,12 @@ class DevnetStack {
   /// registering facts on the verifier (Anvil's second key), settlement from Anvil's first key
   /// with one confirmation, verification polls every `poll`.
   app::PipelineSettings PipelineSettings(std::chrono::milliseconds poll) const;
-  /// The same as `orchestrator run` flags (the keys are Anvil's public development keys).
-  std::vector<std::string> RunFlags() const;
+  /// The same as `orchestrator run` flags (the keys are Anvil's public development keys). With
+  /// `atlantic`, the blocks are proven there instead, and a proof counts as done once its fact
+  /// is valid on the verifier: the service must register it, from a key other than the
+  /// settlement key (Anvil's second key is free then).
+  std::vector<std::string> RunFlags(
+      const std::optional<AtlanticService>& atlantic = std::nullopt) const;
 
   /// Stops Anvil (it saves its chain) and starts it again on the same port from the saved
   /// chain, as a node operator's restart. Errors: Anvil's.

@@ -139,6 +139,9 @@ TEST(PipelineFlagsTest, AtlanticNeedsAKeyAndKnownValues) {
   run.atlantic_network = "MAINNET";
   run.atlantic_result = "proof-verification-on-l1";
   run.atlantic_verifier_contract_address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+  run.atlantic_request_timeout_seconds = 0;
+  EXPECT_THAT(ErrorOf(run), HasSubstr("--atlantic-request-timeout-seconds must be positive"));
+  run.atlantic_request_timeout_seconds = 5;
   const auto settings = SettingsOf(run);
   ASSERT_TRUE(settings.ok()) << settings.error().ToString();
   const app::ProverSettings& prover = (**settings).prover;
@@ -146,6 +149,7 @@ TEST(PipelineFlagsTest, AtlanticNeedsAKeyAndKnownValues) {
   EXPECT_EQ(prover.atlantic.api_key, "k-123");
   EXPECT_EQ(prover.atlantic.network, prover::AtlanticNetwork::kMainnet);
   EXPECT_EQ(prover.atlantic.result_step, "PROOF_VERIFICATION_ON_L1");
+  EXPECT_EQ(prover.atlantic.request_timeout, std::chrono::seconds(5));
   // The fact check asks the settlement node unless told otherwise.
   ASSERT_TRUE(prover.atlantic_fact_check.has_value());
   EXPECT_EQ(prover.atlantic_fact_check->rpc_url, run.ethereum_rpc_url);

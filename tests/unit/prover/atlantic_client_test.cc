@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/fakes/fake_atlantic_server.h"
@@ -438,6 +439,38 @@ TEST_F(AtlanticClientTest, ATimeoutIsRetried) {
   auto status = client.GetStatus("01Q", std::nullopt);
   ASSERT_TRUE(status.ok()) << status.error().ToString();
   EXPECT_THAT(sleeps(), ElementsAre(2000ms));
+}
+
+TEST_F(AtlanticClientTest, AFailedSubmissionIsRetriedAsAWholeDedupLookupFirst) {
+  AtlanticClient client(http_, Options());
+  server_.InjectFault(FakeAtlanticServer::Route::kSubmit, 1, ProverFault::kServiceUnavailable);
+  auto id = client.SubmitProof(ProofRequest{.dedup_id = "job-10", .cairo_pie_zip = Pie()});
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  std::vector<std::string> routes;
+  for (const auto& request : server_.requests()) {
+    routes.push_back(request.method + " " + request.path);
+  }
+  EXPECT_THAT(routes, ElementsAre("GET /atlantic-query-by-dedup-id", "POST /atlantic-query",
+                                  "GET /atlantic-query-by-dedup-id", "POST /atlantic-query"));
+  EXPECT_THAT(server_.dedup_ids(), ElementsAre("job-10"));
+  EXPECT_THAT(sleeps(), ElementsAre(2000ms));
+}
+
+TEST_F(AtlanticClientTest, ASubmissionWhoseAnswerIsLostIsFoundByTheLookupNotPostedTwice) {
+  AtlanticClientOptions options = Options();
+  options.request_timeout = 300ms;
+  // The wait really passes: Atlantic finishes creating the query meanwhile.
+  options.retry.sleep = [](std::chrono::milliseconds) {
+    std::this_thread::sleep_for(orch::testing::kSlowFaultDelay);
+  };
+  AtlanticClient client(http_, options);
+  // The POST outlasts the client's timeout, and Atlantic creates the query all the same.
+  server_.InjectFault(FakeAtlanticServer::Route::kSubmit, 1, ProverFault::kSlow);
+  auto id = client.SubmitProof(ProofRequest{.dedup_id = "job-11", .cairo_pie_zip = Pie()});
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  EXPECT_EQ(Posts(), 1u);
+  EXPECT_THAT(server_.dedup_ids(), ElementsAre("job-11"));
+  EXPECT_EQ(server_.requests("GET", "/atlantic-query-by-dedup-id").size(), 2u);
 }
 
 TEST_F(AtlanticClientTest, LoadBalancerAnswersAreRetried) {

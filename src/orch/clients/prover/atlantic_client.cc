@@ -82,8 +82,9 @@ Result<std::optional<std::string>> AtlanticClient::FindReusableQuery(std::string
               .headers = {{std::string(kApiKeyHeader), options_.api_key}},
               .body = {},
               .timeout = options_.request_timeout},
-          kWhat));
-  // A load balancer's 404 was retried by Send; this one is Atlantic's own "no such query".
+          kWhat, /*retry=*/false));
+  // A load balancer's 404 comes back from Send as a failure; this one is Atlantic's own "no
+  // such query".
   if (response.status == 404) {
     return std::optional<std::string>();
   }
@@ -113,18 +114,28 @@ Result<std::string> AtlanticClient::PostQuery(const MultipartForm& form) {
                                         {"Accept", "application/json"}},
                             .body = std::move(encoded.body),
                             .timeout = options_.request_timeout},
-          kWhat));
+          kWhat, /*retry=*/false));
   ORCH_ASSIGN_OR_RETURN(const json answer, ParseJsonObject(kWhat, response.body));
   return StringField(kWhat, answer, "atlanticQueryId");
+}
+
+Result<std::string> AtlanticClient::SubmitQuery(std::string_view dedup_id,
+                                                const MultipartForm& form) {
+  // A submission whose answer is lost (a timeout, a reset, a gateway's 502 or 504) may still
+  // have created the query: each attempt looks the dedup id up before posting, so that one
+  // dedup id never makes two queries (which Atlantic would prove, and charge, twice).
+  return prover_http_.Retry([&]() -> Result<std::string> {
+    ORCH_ASSIGN_OR_RETURN(std::optional<std::string> existing, FindReusableQuery(dedup_id));
+    if (existing.has_value()) {
+      return std::move(*existing);
+    }
+    return PostQuery(form);
+  });
 }
 
 Result<std::string> AtlanticClient::SubmitProof(const ProofRequest& request) {
   if (request.dedup_id.empty()) {
     return Error::InvalidArgument("atlantic: a proof request needs a dedup id");
-  }
-  ORCH_ASSIGN_OR_RETURN(std::optional<std::string> existing, FindReusableQuery(request.dedup_id));
-  if (existing.has_value()) {
-    return std::move(*existing);
   }
   // The field order is upstream's (protocols.md §1.3).
   MultipartForm form;
@@ -141,7 +152,7 @@ Result<std::string> AtlanticClient::SubmitProof(const ProofRequest& request) {
     form.AddField("layout", options_.prover_layout);
   }
   form.AddField("mockFactHash", options_.mock_fact_hash ? "true" : "false");
-  return PostQuery(form);
+  return SubmitQuery(request.dedup_id, form);
 }
 
 Result<TaskStatus> AtlanticClient::GetStatus(std::string_view task_id,
@@ -226,10 +237,6 @@ Result<std::string> AtlanticClient::SubmitL2Verification(std::string_view dedup_
   if (!json::parse(proof_json, nullptr, /*allow_exceptions=*/false).is_object()) {
     return Error::InvalidArgument("atlantic: the proof to verify on L2 is not a JSON object");
   }
-  ORCH_ASSIGN_OR_RETURN(std::optional<std::string> existing, FindReusableQuery(dedup_id));
-  if (existing.has_value()) {
-    return std::move(*existing);
-  }
   // Upstream's fields and order (protocols.md §1.4), plus the dedup id that makes the
   // submission idempotent like a proof's.
   MultipartForm form;
@@ -245,7 +252,7 @@ Result<std::string> AtlanticClient::SubmitL2Verification(std::string_view dedup_
   form.AddField("sharpProver", std::string(ToWire(options_.sharp_prover)));
   form.AddField("dedupId", std::string(dedup_id));
   form.AddField("mockFactHash", options_.mock_fact_hash ? "true" : "false");
-  return PostQuery(form);
+  return SubmitQuery(dedup_id, form);
 }
 
 Result<void> AtlanticClient::CheckReachable() {

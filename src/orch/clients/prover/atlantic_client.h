@@ -65,7 +65,9 @@ struct AtlanticClientOptions {
 /// unless mock_fact_hash.
 ///
 /// Every call retries transport failures and infrastructure answers (5xx, 429, a load
-/// balancer's 404 or HTML page) on the ProverRetryOptions schedule, then fails transient.
+/// balancer's 404 or HTML page) on the ProverRetryOptions schedule, then fails transient. A
+/// submission is retried as a whole, dedup lookup first: its POST may have created the query
+/// even though the answer was lost, and posting it again would make a second query.
 /// (Upstream fails at once on a 5xx with a JSON body; the ProverClient contract makes every
 /// 5xx transient.) Atlantic's own refusals (a 4xx with a JSON body) are permanent
 /// kInvalidArgument with its message; an answer that does not parse, or lacks what it must
@@ -95,10 +97,12 @@ class AtlanticClient final : public ProverClient {
   static std::string_view DeclaredJobSize(std::optional<std::uint64_t> n_steps);
 
  private:
-  // The id of the query with this dedup id unless there is none or it failed.
+  // The id of the query with this dedup id unless there is none or it failed. One attempt.
   Result<std::optional<std::string>> FindReusableQuery(std::string_view dedup_id);
-  // POST /atlantic-query with `form`: the new query's id.
+  // POST /atlantic-query with `form`: the new query's id. One attempt.
   Result<std::string> PostQuery(const MultipartForm& form);
+  // The reusable query of `dedup_id`, else a new one from `form`; retried as a whole.
+  Result<std::string> SubmitQuery(std::string_view dedup_id, const MultipartForm& form);
 
   const AtlanticClientOptions options_;
   const ProverHttp prover_http_;

@@ -72,45 +72,30 @@ std::string ProverHttp::Mask(std::string text) const {
   return text;
 }
 
-Result<http::HttpResponse> ProverHttp::Send(const http::HttpRequest& request, std::string_view what,
-                                            bool retry) const {
-  // Time spent in requests is measured; waits count as requested, so that a test's sleep
+std::optional<Error> ProverHttp::RunAttempts(
+    bool retry, const std::function<std::optional<Error>()>& attempt) const {
+  // Time spent in attempts is measured; waits count as requested, so that a test's sleep
   // function, which returns at once, still exhausts the budget after the real schedule.
   std::chrono::milliseconds spent{0};
   std::chrono::milliseconds delay = options_.base;
-  for (int attempt = 1;; ++attempt) {
+  for (int attempts = 1;; ++attempts) {
     const auto started = std::chrono::steady_clock::now();
-    Result<http::HttpResponse> outcome = http_.Send(request);
+    std::optional<Error> failure = attempt();
     spent += std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
-    if (outcome.ok()) {
-      const int status = outcome->status;
-      if ((status >= 200 && status < 300) || !IsInfrastructureAnswer(status, outcome->body)) {
-        return outcome;
-      }
-    }
-    // Masked before the body is cut, so that no part of the secret survives at the cut.
-    const Error failure =
-        outcome.ok() ? Error(ErrorCode::kUnavailable,
-                             fmt::format("{}: HTTP {}: {}", Mask(std::string(what)),
-                                         outcome->status, TruncateForMessage(Mask(outcome->body))),
-                             /*transient=*/true)
-                     : Error(outcome.error().code(),
-                             Mask(fmt::format("{}: {}", what, outcome.error().message())),
-                             outcome.error().transient());
-    if (!failure.transient()) {
-      return failure;
+    if (!failure) {
+      return std::nullopt;
     }
     if (!retry || spent + delay > options_.budget) {
-      if (attempt == 1) {
+      if (attempts == 1) {
         return failure;
       }
-      return Error(failure.code(),
-                   fmt::format("{} (gave up after {} attempts in {:.0f} s)", failure.message(),
-                               attempt, Seconds(spent)),
+      return Error(failure->code(),
+                   fmt::format("{} (gave up after {} attempts in {:.0f} s)", failure->message(),
+                               attempts, Seconds(spent)),
                    /*transient=*/true);
     }
-    spdlog::warn("{}; retrying in {:.0f} s", failure.message(), Seconds(delay));
+    spdlog::warn("{}; retrying in {:.0f} s", failure->message(), Seconds(delay));
     if (options_.sleep) {
       options_.sleep(delay);
     } else {
@@ -121,9 +106,58 @@ Result<http::HttpResponse> ProverHttp::Send(const http::HttpRequest& request, st
   }
 }
 
+Result<http::HttpResponse> ProverHttp::Send(const http::HttpRequest& request, std::string_view what,
+                                            bool retry) const {
+  std::optional<Result<http::HttpResponse>> answer;
+  std::optional<Error> gave_up = RunAttempts(retry, [&]() -> std::optional<Error> {
+    Result<http::HttpResponse> outcome = http_.Send(request);
+    if (outcome.ok()) {
+      const int status = outcome->status;
+      if (IsSuccess(status) || !IsInfrastructureAnswer(status, outcome->body)) {
+        answer.emplace(std::move(outcome));
+        return std::nullopt;
+      }
+    }
+    // Masked before the body is cut, so that no part of the secret survives at the cut.
+    Error failure =
+        outcome.ok() ? Error(ErrorCode::kUnavailable,
+                             fmt::format("{}: HTTP {}: {}", Mask(std::string(what)),
+                                         outcome->status, TruncateForMessage(Mask(outcome->body))),
+                             /*transient=*/true)
+                     : Error(outcome.error().code(),
+                             Mask(fmt::format("{}: {}", what, outcome.error().message())),
+                             outcome.error().transient());
+    if (!failure.transient()) {
+      answer.emplace(std::move(failure));
+      return std::nullopt;
+    }
+    return failure;
+  });
+  if (gave_up) {
+    return std::move(*gave_up);
+  }
+  return std::move(*answer);
+}
+
+Result<std::string> ProverHttp::Retry(const std::function<Result<std::string>()>& attempt) const {
+  std::optional<Result<std::string>> outcome;
+  std::optional<Error> gave_up = RunAttempts(/*retry=*/true, [&]() -> std::optional<Error> {
+    outcome.emplace(attempt());
+    if (outcome->ok() || !outcome->error().transient()) {
+      return std::nullopt;
+    }
+    return outcome->error();
+  });
+  if (gave_up) {
+    return std::move(*gave_up);
+  }
+  return std::move(*outcome);
+}
+
 Result<http::HttpResponse> ProverHttp::SendExpectingSuccess(const http::HttpRequest& request,
-                                                            std::string_view what) const {
-  ORCH_ASSIGN_OR_RETURN(http::HttpResponse response, Send(request, what));
+                                                            std::string_view what,
+                                                            bool retry) const {
+  ORCH_ASSIGN_OR_RETURN(http::HttpResponse response, Send(request, what, retry));
   if (!IsSuccess(response.status)) {
     return Refused(what, response);
   }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -59,13 +60,26 @@ class ProverHttp {
   Error Refused(std::string_view what, const http::HttpResponse& response) const;
 
   /// Send, then a non-2xx answer as Refused: the response of a request that succeeded.
+  /// `retry` as Send's.
   Result<http::HttpResponse> SendExpectingSuccess(const http::HttpRequest& request,
-                                                  std::string_view what) const;
+                                                  std::string_view what, bool retry = true) const;
+
+  /// Runs `attempt` again, on Send's schedule, while it fails with a transient error: for a
+  /// step of several requests that must be repeated as a whole, each sent with `retry` false
+  /// (Atlantic looks its dedup id up again before every new submission). Returns the first
+  /// success or permanent error, or the last transient error once the budget is spent.
+  Result<std::string> Retry(const std::function<Result<std::string>()>& attempt) const;
 
   /// `text` with the secret replaced by "***".
   std::string Mask(std::string text) const;
 
  private:
+  // The schedule of Send and Retry: calls `attempt` until it returns no failure to retry (it
+  // keeps its outcome itself), then returns nothing; once `retry` is false or the next wait
+  // would pass the budget, returns the last failure instead, saying how many attempts it took.
+  std::optional<Error> RunAttempts(bool retry,
+                                   const std::function<std::optional<Error>()>& attempt) const;
+
   http::HttpClient& http_;
   const ProverRetryOptions options_;
   const std::string secret_;
