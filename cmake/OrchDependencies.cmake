@@ -6,6 +6,8 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(pugixml REQUIRED)
 pkg_check_modules(UUID REQUIRED IMPORTED_TARGET uuid)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 # Debian's cpp-httplib is a compiled library whose users must share its feature macros; its

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmarks of a build directory against SQLite and a throwaway PostgreSQL.
+# Runs the benchmarks of a build directory against SQLite, a throwaway PostgreSQL and the AWS
+# emulators (scripts/test-services.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build/release}
@@ -15,6 +16,10 @@ fi
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$build_dir/bench/store_bench" --benchmark_min_time=1 "$@"
+
+# Artifact stores: the directory store next to S3 on the emulators (fauxqs, s3rver), whose
+# numbers are not AWS's.
+"$build_dir/bench/object_store_bench" "$@"
 
 # Primitives, each next to the npm implementation it is compared with (docs/benchmarks.md).
 "$build_dir/bench/crypto/crypto_bench" "$@"

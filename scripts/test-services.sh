@@ -79,7 +79,8 @@ start_s3rver() {
   local port
   port=$(free_port)
   rm -rf "$dir/s3rver"; mkdir -p "$dir/s3rver"
-  setsid node "$repo/node_modules/s3rver/bin/s3rver.js" -d "$dir/s3rver" -a 127.0.0.1 -p "$port" \
+  # s3rver's listing continuation tokens use DES, which Node 20 only offers with the legacy provider.
+  setsid node --openssl-legacy-provider "$repo/node_modules/s3rver/bin/s3rver.js" -d "$dir/s3rver" -a 127.0.0.1 -p "$port" \
     --silent >"$dir/s3rver.log" 2>&1 &
   echo $! >"$dir/s3rver.pid"
   wait_http "http://127.0.0.1:$port/" "$(cat "$dir/s3rver.pid")" "$dir/s3rver.log" || exit 1

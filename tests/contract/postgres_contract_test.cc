@@ -10,8 +10,8 @@ INSTANTIATE_TEST_SUITE_P(Postgres, JobStoreContract, ::testing::Values(PostgresB
                          BackendName());
 INSTANTIATE_TEST_SUITE_P(Postgres, LockStoreContract, ::testing::Values(PostgresBackend()),
                          BackendName());
-INSTANTIATE_TEST_SUITE_P(Postgres, QueueContract, ::testing::Values(PostgresBackend()),
-                         BackendName());
+INSTANTIATE_TEST_SUITE_P(Postgres, QueueContract,
+                         ::testing::Values(SqlQueueBackend(PostgresBackend())), BackendName());
 
 INSTANTIATE_TEST_SUITE_P(Postgres, JobCommitterContract,
                          ::testing::Values(CommitterCase{PostgresBackend(), true},

@@ -10,7 +10,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, JobStoreContract, ::testing::Values(SqliteBacke
                          BackendName());
 INSTANTIATE_TEST_SUITE_P(Sqlite, LockStoreContract, ::testing::Values(SqliteBackend()),
                          BackendName());
-INSTANTIATE_TEST_SUITE_P(Sqlite, QueueContract, ::testing::Values(SqliteBackend()), BackendName());
+INSTANTIATE_TEST_SUITE_P(Sqlite, QueueContract, ::testing::Values(SqlQueueBackend(SqliteBackend())),
+                         BackendName());
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, JobCommitterContract,
                          ::testing::Values(CommitterCase{SqliteBackend(), true},

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "orch/alert/alerter.h"
+#include "orch/aws/aws_config.h"
 #include "orch/common/clock.h"
 #include "orch/common/result.h"
 #include "orch/engine/job_committer.h"
@@ -22,11 +24,14 @@ class HttpClient;
 
 namespace orch::app {
 
+class AwsServices;
+
 /// Where each backend lives, as URLs (docs/configuration.md lists the schemes).
 struct BackendUrls {
   std::string database_url;  // sqlite:///abs/path.db | postgresql://user@host:port/db
-  std::string storage_url;   // file:///abs/dir
-  std::string alert_url;     // log: | https://hooks.example/... | http://...
+  std::string queue_url;     // empty: tables in the database | sqs:
+  std::string storage_url;   // file:///abs/dir | s3://bucket[/prefix]
+  std::string alert_url;     // log: | https://hooks.example/... | http://... | sns://topic
 };
 
 /// The backends of one orchestrator process, chosen once from URLs. This is the only place
@@ -35,11 +40,24 @@ struct BackendUrls {
 /// immutable after Open.
 class Backends {
  public:
-  /// Opens every backend (nothing else is created: schema changes are ApplySchema's).
-  /// Errors: kInvalidArgument (a malformed URL or unknown scheme, with the supported ones),
-  /// kUnavailable (a service is down), kDataLoss (a corrupt database file).
-  static Result<std::unique_ptr<Backends>> Open(const BackendUrls& urls, const Clock& clock);
+  /// Opens every backend (nothing else is created: schema changes are ApplySchema's, AWS
+  /// resources setup's). AWS backends read their credentials, region and endpoints through
+  /// `env` (docs/aws.md); an SNS topic is resolved to its ARN here.
+  /// Errors: kInvalidArgument (a malformed URL or unknown scheme, with the supported ones;
+  /// missing AWS configuration), kUnavailable (a service is down), kNotFound (an SNS topic
+  /// that does not exist), kDataLoss (a corrupt database file).
+  static Result<std::unique_ptr<Backends>> Open(const BackendUrls& urls, const Clock& clock,
+                                                aws::EnvLookup env = aws::ProcessEnv);
   ~Backends();
+
+  /// Makes sure the queues of `configs` exist: the embedded queues are created (idempotent);
+  /// SQS queues are only checked, because creating them (with their dead-letter redrive) is
+  /// `setup`'s. Errors: kNotFound naming every missing queue and the setup command to run.
+  Result<void> EnsureQueues(const std::vector<queue::QueueConfig>& configs);
+
+  /// Checks that external resources exist and answer (the S3 bucket): one line per failure,
+  /// none when all is well.
+  std::vector<std::string> Preflight();
 
   sql::SqlDatabase& database() { return *database_; }
   store::JobStore& job_store() { return *job_store_; }
@@ -48,10 +66,16 @@ class Backends {
   engine::JobCommitter& job_committer() { return *job_committer_; }
   objects::ObjectStore& object_store() { return *object_store_; }
   alert::Alerter& alerter() { return *alerter_; }
+  /// The AWS clients (made on first use), for setup's AWS-only resources.
+  AwsServices& aws() { return *aws_; }
 
  private:
   Backends() = default;
 
+  // First: the AWS clients outlive every backend that calls through them.
+  std::unique_ptr<AwsServices> aws_;
+  bool external_queues_ = false;
+  std::vector<std::function<Result<void>()>> preflight_checks_;
   std::unique_ptr<sql::SqlDatabase> database_;
   queue::QueueSignal queue_signal_;
   std::shared_ptr<void> queue_listener_;  // type-erased so this header names no backend
@@ -69,6 +93,7 @@ Result<std::unique_ptr<sql::SqlDatabase>> OpenDatabase(std::string_view url);
 
 /// Supported schemes per backend, sorted, for error messages and --help.
 std::vector<std::string_view> SupportedDatabaseSchemes();
+std::vector<std::string_view> SupportedQueueSchemes();
 std::vector<std::string_view> SupportedStorageSchemes();
 std::vector<std::string_view> SupportedAlertSchemes();
 

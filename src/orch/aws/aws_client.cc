@@ -139,7 +139,9 @@ Error AwsErrorFromResponse(std::string_view service, std::string_view operation,
   const std::string text =
       fmt::format("{} {}: {}{}{} (HTTP {})", service, operation, code.empty() ? "" : code,
                   code.empty() || message.empty() ? "" : ": ", message, response.status);
-  if (IsThrottling(code) || response.status == 429 || response.status >= 500) {
+  // 501 NotImplemented is the service saying it lacks the operation: asking again won't help.
+  if (IsThrottling(code) || response.status == 429 ||
+      (response.status >= 500 && response.status != 501)) {
     if (code == "RequestTimeout" || code == "RequestTimeoutException") {
       return {ErrorCode::kTimeout, text, true};
     }

@@ -46,8 +46,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 /// Calls one AWS service: signs every request (SigV4), retries transient failures with
 /// doubling backoff, and turns error answers into Errors of the right class:
-///  - throttling (429, 503, ThrottlingException, SlowDown, RequestThrottled...) and 5xx →
-///    kUnavailable, transient; RequestTimeout → kTimeout, transient;
+///  - throttling (429, 503, ThrottlingException, SlowDown, RequestThrottled...) and 5xx other
+///    than 501 NotImplemented → kUnavailable, transient; RequestTimeout → kTimeout, transient;
 ///  - a missing queue, bucket, key, topic or resource (404, QueueDoesNotExist, NoSuchBucket,
 ///    NoSuchKey, NotFound, ResourceNotFoundException) → kNotFound, permanent;
 ///  - refused credentials or signature (403, InvalidAccessKeyId, SignatureDoesNotMatch,

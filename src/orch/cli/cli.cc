@@ -25,19 +25,74 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
                   "(default: sqlite under --data-dir)")
       ->envname("MADARA_ORCHESTRATOR_DATABASE_URL");
   command
+      .add_option("--queue-url", options.queue_url,
+                  "Queues: sqs: for Amazon SQS (default: tables in the --database-url database)")
+      ->envname("MADARA_ORCHESTRATOR_QUEUE_URL");
+  command
       .add_option("--storage-url", options.storage_url,
-                  "Artifacts: file:///abs/dir (default: artifacts/ under --data-dir)")
+                  "Artifacts: file:///abs/dir or s3://bucket[/prefix] (default: artifacts/ under "
+                  "--data-dir)")
       ->envname("MADARA_ORCHESTRATOR_STORAGE_URL");
   command
       .add_option("--alert-url", options.alert_url,
-                  "Alerts: log: or an http(s):// webhook receiving JSON POSTs")
+                  "Alerts: log:, an http(s):// webhook receiving JSON POSTs, or sns://<topic name "
+                  "or ARN>")
       ->envname("MADARA_ORCHESTRATOR_ALERT_URL")
+      ->capture_default_str();
+  // The reference's AWS flags; AWS credentials, region and endpoints come from the AWS_*
+  // variables (docs/aws.md).
+  command.add_flag("--aws", options.aws, "Use AWS for the services named by --aws-s3/-sqs/-sns");
+  command.add_flag("--aws-s3", options.aws_s3, "Artifacts in S3 (bucket: --bucket-identifier)");
+  command.add_flag("--aws-sqs", options.aws_sqs, "Queues in SQS (names: --queue-identifier)");
+  command.add_flag("--aws-sns", options.aws_sns, "Alerts to SNS (topic: --topic-identifier)");
+  command
+      .add_option("--aws-prefix", options.aws_prefix,
+                  "Prefix of every AWS resource name (<prefix>_mo_{}_queue, <prefix>-mo-bucket, "
+                  "<prefix>-alerts)")
+      ->envname("MADARA_ORCHESTRATOR_AWS_PREFIX");
+  command
+      .add_option("--bucket-identifier", options.bucket_identifier,
+                  "S3 bucket name or arn:aws:s3:::name")
+      ->envname("MADARA_ORCHESTRATOR_AWS_S3_BUCKET_IDENTIFIER")
+      ->capture_default_str();
+  command
+      .add_option("--queue-identifier", options.queue_identifier,
+                  "Queue name template; {} is the queue type")
+      ->envname("MADARA_ORCHESTRATOR_AWS_SQS_QUEUE_IDENTIFIER")
+      ->capture_default_str();
+  command.add_option("--topic-identifier", options.topic_identifier, "SNS topic name or ARN")
+      ->envname("MADARA_ORCHESTRATOR_AWS_SNS_TOPIC_IDENTIFIER")
       ->capture_default_str();
   command.add_option("--layer", options.layer, "Settlement layer: l2 (Ethereum) or l3 (Starknet)")
       ->envname("MADARA_ORCHESTRATOR_LAYER")
       ->capture_default_str();
   command.add_flag("--mongodb", options.mongodb,
                    "Not supported (the reference's database); use --database-url postgresql://");
+}
+
+void AddSetupOptions(CLI::App& command, SetupOptions& options) {
+  AddCommonOptions(command, options.common);
+  command
+      .add_option("--storage-expiration-days", options.storage_expiration_days,
+                  "S3 lifecycle: settled artifacts expire after this many days")
+      ->envname("MADARA_ORCHESTRATOR_STORAGE_EXPIRATION_DAYS")
+      ->capture_default_str();
+  command.add_flag("--aws-event-bridge", options.aws_event_bridge,
+                   "Schedule the worker triggers on AWS EventBridge (into worker_trigger in SQS)");
+  command
+      .add_option("--event-bridge-type", options.event_bridge_type,
+                  "rule (EventBridge rules) or schedule (EventBridge Scheduler)")
+      ->envname("MADARA_ORCHESTRATOR_EVENT_BRIDGE_TYPE");
+  command
+      .add_option("--interval-seconds", options.interval_seconds,
+                  "How often each trigger fires (whole minutes)")
+      ->envname("MADARA_ORCHESTRATOR_EVENT_BRIDGE_INTERVAL_SECONDS")
+      ->capture_default_str();
+  command
+      .add_option("--event-bridge-role-arn", options.event_bridge_role_arn,
+                  "IAM role EventBridge Scheduler assumes to send to worker_trigger (schedule)")
+      ->envname("MADARA_ORCHESTRATOR_EVENT_BRIDGE_ROLE_ARN");
+  command.add_flag("--dry-run", options.dry_run, "Print the plan and change nothing");
 }
 
 void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_block) {
@@ -279,10 +334,12 @@ int RunCli(int argc, char** argv) {
   app.set_version_flag("--version", std::string(ORCH_VERSION));
   app.require_subcommand(1);
 
-  CommonOptions setup_options;
+  SetupOptions setup_options;
   CLI::App* setup = app.add_subcommand(
-      "setup", "Create or upgrade the database schema and the artifact directory");
-  AddCommonOptions(*setup, setup_options);
+      "setup",
+      "Make sure the database schema, artifact storage and queues exist (with the AWS flags: "
+      "the S3 bucket, SQS queues, EventBridge triggers and SNS topic); idempotent, resumable");
+  AddSetupOptions(*setup, setup_options);
 
   RunOptions run_options;
   std::uint64_t max_block = 0;
@@ -338,7 +395,7 @@ int RunCli(int argc, char** argv) {
   if (tool.parsed()) {
     result = tool.Run(std::cin, std::cout);
   } else if (setup->parsed()) {
-    result = RunSetup(setup_options);
+    result = RunSetup(setup_options, std::cout);
   } else if (devnet->parsed()) {
     Result<bool> settled = RunDevnetCommand(devnet_options, std::cout, std::cerr);
     if (settled.ok() && !*settled) {

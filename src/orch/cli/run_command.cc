@@ -58,9 +58,13 @@ Result<void> RunServer(const RunOptions& options) {
   SystemClock clock;
   ORCH_ASSIGN_OR_RETURN(auto backends, app::Backends::Open(urls, clock));
   ORCH_RETURN_IF_ERROR(store::CheckSchemaIsCurrent(backends->database()));
-  ORCH_ASSIGN_OR_RETURN(const engine::QueueLayout layout, engine::QueueLayout::Create(layer, {}));
-  for (const queue::QueueConfig& config : layout.Configs()) {
-    ORCH_RETURN_IF_ERROR(backends->queue().CreateQueue(config));
+  ORCH_ASSIGN_OR_RETURN(const engine::QueueLayout::Options layout_options,
+                        QueueLayoutOptionsFrom(options.common));
+  ORCH_ASSIGN_OR_RETURN(const engine::QueueLayout layout,
+                        engine::QueueLayout::Create(layer, layout_options));
+  ORCH_RETURN_IF_ERROR(backends->EnsureQueues(layout.Configs()));
+  if (const std::vector<std::string> failures = backends->Preflight(); !failures.empty()) {
+    return Error::FailedPrecondition("startup checks failed:\n  {}", fmt::join(failures, "\n  "));
   }
 
   std::unique_ptr<app::Pipeline> pipeline;

@@ -1,5 +1,7 @@
 #include "orch/engine/pipeline_triggers.h"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <set>
 
@@ -136,9 +138,15 @@ Result<int> PipelineTriggers::RunByName(std::string_view name) {
   if (name == "UpdateState") {
     return RunStateTransition();
   }
-  return Error::InvalidArgument(
-      "unknown trigger '{}' on {} (known: Snos, Proving, {}DataSubmission, UpdateState)", name,
-      ToString(layer_), layer_ == Layer::kL3 ? "ProofRegistration, " : "");
+  return Error::InvalidArgument("unknown trigger '{}' on {} (known: {})", name, ToString(layer_),
+                                fmt::join(TriggerNames(layer_), ", "));
+}
+
+std::vector<std::string_view> TriggerNames(Layer layer) {
+  if (layer == Layer::kL3) {
+    return {"Snos", "Proving", "ProofRegistration", "DataSubmission", "UpdateState"};
+  }
+  return {"Snos", "Proving", "DataSubmission", "UpdateState"};
 }
 
 }  // namespace orch::engine

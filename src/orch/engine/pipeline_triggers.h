@@ -42,8 +42,8 @@ class PipelineTriggers {
   /// Runs every trigger of the layer once, in pipeline order. Returns the jobs created.
   Result<int> RunAll();
 
-  /// Runs one trigger by the reference's name: Snos, Proving, ProofRegistration,
-  /// DataSubmission, UpdateState. Errors: kInvalidArgument for other names.
+  /// Runs one trigger by the reference's name (TriggerNames). Errors: kInvalidArgument for
+  /// other names.
   Result<int> RunByName(std::string_view name);
 
   Result<int> RunSnos();
@@ -64,5 +64,9 @@ class PipelineTriggers {
   const Layer layer_;
   const PipelineOptions options_;
 };
+
+/// The names worker_trigger messages may carry on `layer`, in pipeline order: Snos, Proving,
+/// ProofRegistration (L3), DataSubmission, UpdateState (setup schedules each of them).
+std::vector<std::string_view> TriggerNames(Layer layer);
 
 }  // namespace orch::engine

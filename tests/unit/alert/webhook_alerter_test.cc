@@ -386,17 +386,17 @@ TEST(WebhookAlerterTest, LogsNeverShowSecretsOfTheUrl) {
   }
 }
 
-TEST(WebhookBackoffTest, DoublesFromTheInitialBackoffUpToTheMaximum) {
+TEST(DeliveryBackoffTest, DoublesFromTheInitialBackoffUpToTheMaximum) {
   const WebhookOptions options;  // 500 ms, at most 30 s
   const std::vector<std::pair<int, std::chrono::milliseconds>> expected = {
       {1, 500ms}, {2, 1000ms}, {3, 2000ms}, {4, 4000ms}, {6, 16000ms}, {7, 30000ms}, {100, 30000ms},
   };
   for (const auto& [attempt, delay] : expected) {
-    EXPECT_EQ(WebhookBackoff(options, attempt), delay) << "attempt " << attempt;
+    EXPECT_EQ(DeliveryBackoff(options, attempt), delay) << "attempt " << attempt;
   }
   WebhookOptions zero;
   zero.initial_backoff = 0ms;
-  EXPECT_EQ(WebhookBackoff(zero, 5), 0ms);
+  EXPECT_EQ(DeliveryBackoff(zero, 5), 0ms);
 }
 
 }  // namespace

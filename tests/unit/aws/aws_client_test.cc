@@ -151,6 +151,8 @@ TEST(AwsErrorFromResponseTest, ClassifiesJsonXmlAndStatusOnlyAnswers) {
        "exceeded</Message></Error></ErrorResponse>",
        ErrorCode::kUnavailable, true, "SQS Op: Throttling: Rate exceeded (HTTP 400)"},
       {500, "oops", ErrorCode::kUnavailable, true, "SQS Op: oops (HTTP 500)"},
+      {501, "<Error><Code>NotImplemented</Code><Message>no lifecycle</Message></Error>",
+       ErrorCode::kInvalidArgument, false, "SQS Op: NotImplemented: no lifecycle (HTTP 501)"},
       {400, "<Error><Code>RequestTimeout</Code><Message>slow body</Message></Error>",
        ErrorCode::kTimeout, true, "SQS Op: RequestTimeout: slow body (HTTP 400)"},
       {409, "<Error><Code>BucketAlreadyOwnedByYou</Code><Message>yours</Message></Error>",
