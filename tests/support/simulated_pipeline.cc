@@ -7,8 +7,9 @@ namespace {
 
 class SimulatedHandler final : public engine::JobHandler {
  public:
-  SimulatedHandler(job::JobType type, SimulatedServices& services, SimulatedLimits limits)
-      : type_(type), services_(services), limits_(limits) {}
+  SimulatedHandler(job::JobType type, SimulatedServices& services, SimulatedLimits limits,
+                   objects::ObjectStore* artifacts)
+      : type_(type), services_(services), limits_(limits), artifacts_(artifacts) {}
 
   job::JobType type() const override { return type_; }
 
@@ -27,6 +28,9 @@ class SimulatedHandler final : public engine::JobHandler {
   }
 
   Result<job::ExternalId> Process(job::Job& job) override {
+    if (artifacts_ != nullptr) {
+      ORCH_RETURN_IF_ERROR(PassArtifact(job.internal_id));
+    }
     ORCH_RETURN_IF_ERROR(services_.Submit(type_, job.internal_id));
     return job::ExternalId(static_cast<std::int64_t>(job.internal_id));
   }
@@ -36,9 +40,34 @@ class SimulatedHandler final : public engine::JobHandler {
   }
 
  private:
+  Result<void> PassArtifact(std::uint64_t block) {
+    const std::string key = SimulatedArtifactKey(block);
+    if (type_ == job::JobType::kSnosRun) {
+      return artifacts_->Put(key, SimulatedArtifact(block));
+    }
+    if (type_ != job::JobType::kProofCreation) {
+      return Ok();
+    }
+    // Transient, not permanent: SnosRun completed only after its Put returned, so the only way
+    // to see a missing or different artifact here is a store that shows an object while it is
+    // being rewritten (s3rver truncates and rewrites the file in place when a SnosRun whose
+    // lease expired puts it again). A retry then sees the whole object; one that stays wrong
+    // fails the job after the retries, and the test with it.
+    Result<std::string> stored = artifacts_->Get(key);
+    if (!stored.ok()) {
+      return stored.error().WithContext("SnosRun artifact").WithTransient(true);
+    }
+    if (*stored != SimulatedArtifact(block)) {
+      return Error::Unavailable("SnosRun artifact {} holds {} bytes that are not block {}'s", key,
+                                stored->size(), block);
+    }
+    return Ok();
+  }
+
   const job::JobType type_;
   SimulatedServices& services_;
   const SimulatedLimits limits_;
+  objects::ObjectStore* const artifacts_;  // null: no artifacts
 };
 
 }  // namespace
@@ -100,10 +129,23 @@ SimulatedServices::Records() {
 }
 
 void RegisterSimulatedHandlers(engine::HandlerRegistry& registry, SimulatedServices& services,
-                               engine::Layer layer, SimulatedLimits limits) {
+                               engine::Layer layer, SimulatedLimits limits,
+                               objects::ObjectStore* artifacts) {
   for (job::JobType type : engine::PipelineJobTypes(layer)) {
-    registry.Register(std::make_unique<SimulatedHandler>(type, services, limits));
+    registry.Register(std::make_unique<SimulatedHandler>(type, services, limits, artifacts));
   }
+}
+
+std::string SimulatedArtifactKey(std::uint64_t block) {
+  return fmt::format("{}/cairo_pie.zip", block);
+}
+
+std::string SimulatedArtifact(std::uint64_t block) {
+  std::string bytes = fmt::format("simulated cairo pie of block {}\n", block);
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    bytes.push_back(static_cast<char>((block >> shift) & 0xff));
+  }
+  return bytes;
 }
 
 }  // namespace orch::testing

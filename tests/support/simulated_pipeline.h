@@ -5,16 +5,20 @@
 // database with a dedup key, as a real prover or chain does with a job id or a nonce. A
 // repeated submission (after a crash or a lost lease) is recorded as a duplicate and does not
 // commit again, so a test can check that every (job type, block) committed exactly once.
+// Given an ObjectStore, the handlers also pass an artifact from SnosRun to ProofCreation
+// through it, as the real ones pass the Cairo PIE.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 
 #include "orch/engine/chain_head.h"
 #include "orch/engine/handler_registry.h"
 #include "orch/engine/queue_layout.h"
+#include "orch/objects/object_store.h"
 #include "orch/sql/sql_database.h"
 
 namespace orch::testing {
@@ -53,9 +57,20 @@ struct SimulatedLimits {
   std::chrono::milliseconds polling_delay{0};
 };
 
-/// Registers a simulated handler for every job type of `layer`.
+/// Registers a simulated handler for every job type of `layer`. With `artifacts`, SnosRun puts
+/// SimulatedArtifact(block) under SimulatedArtifactKey(block) and ProofCreation reads it back
+/// before submitting; a missing or different artifact is a transient error (see
+/// simulated_pipeline.cc), so an artifact that stays wrong fails the job once its retries run
+/// out. `artifacts` must outlive the registry.
 void RegisterSimulatedHandlers(engine::HandlerRegistry& registry, SimulatedServices& services,
-                               engine::Layer layer, SimulatedLimits limits);
+                               engine::Layer layer, SimulatedLimits limits,
+                               objects::ObjectStore* artifacts = nullptr);
+
+/// "<block>/cairo_pie.zip".
+std::string SimulatedArtifactKey(std::uint64_t block);
+/// The artifact SnosRun stores for `block`: a few bytes derived from the block number, binary
+/// ones (NUL included) among them.
+std::string SimulatedArtifact(std::uint64_t block);
 
 /// A chain whose head is fixed at `latest`. Thread-safe.
 class FixedChainHead final : public engine::ChainHead {
