@@ -39,9 +39,11 @@ class FsHarness final : public ObjectStoreHarness {
   std::unique_ptr<FsObjectStore> store_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Fs, ObjectStoreContractTest,
-                         ::testing::Values(ObjectStoreBackend{
-                             "fs", [] { return std::make_unique<FsHarness>(); }}),
+const ObjectStoreBackend kFs{"fs", [] { return std::make_unique<FsHarness>(); }};
+
+INSTANTIATE_TEST_SUITE_P(Fs, ObjectStoreContractTest, ::testing::Values(kFs),
+                         ObjectStoreBackendName);
+INSTANTIATE_TEST_SUITE_P(Fs, ObjectStoreOverwriteContractTest, ::testing::Values(kFs),
                          ObjectStoreBackendName);
 
 }  // namespace
