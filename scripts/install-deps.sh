@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debian_packages=(
-  # toolchain
-  g++ cmake ninja-build ccache pkg-config make clang-format python3
+  # toolchain (clang builds the demo binary: the quickest cold build, see CMakePresets.json)
+  g++ clang cmake ninja-build ccache pkg-config make clang-format python3
   # libraries
   libsqlite3-dev sqlite3 libpqxx-dev libpq-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libcurl4-openssl-dev libcpp-httplib-dev uuid-dev libssl-dev

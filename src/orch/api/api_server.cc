@@ -254,8 +254,8 @@ void ApiServer::RegisterRoutes() {
     };
     for (const auto& [path, action] : actions) {
       server.Get(prefix + R"(/jobs/([^/]+)/)" + std::string(path),
-                 [this, action](const httplib::Request& req, httplib::Response& res) {
-                   HandleJobAction(action, req, res);
+                 [this, job_action = action](const httplib::Request& req, httplib::Response& res) {
+                   HandleJobAction(job_action, req, res);
                  });
     }
   }
@@ -275,12 +275,12 @@ void ApiServer::RegisterRoutes() {
         {"/admin/jobs/requeue/created", BulkAction::kRequeueCreated},
     };
     for (const auto& [path, action] : bulk) {
-      server.Post(std::string(path),
-                  [this, action](const httplib::Request& req, httplib::Response& res) {
-                    if (Authorize(req, res)) {
-                      HandleBulkAction(action, req, res);
-                    }
-                  });
+      server.Post(std::string(path), [this, bulk_action = action](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+        if (Authorize(req, res)) {
+          HandleBulkAction(bulk_action, req, res);
+        }
+      });
     }
   }
 

@@ -166,6 +166,17 @@ Error AwsErrorFromResponse(std::string_view service, std::string_view operation,
   return {ErrorCode::kInvalidArgument, text, false};
 }
 
+std::string JsonStringMember(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const nlohmann::json& JsonObjectMember(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  const auto it = object.find(key);
+  return it != object.end() && it->is_object() ? *it : kEmpty;
+}
+
 std::string FormEncode(const QueryParams& params) {
   std::string encoded;
   for (const auto& [key, value] : params) {

@@ -98,6 +98,12 @@ class AwsClient {
 Error AwsErrorFromResponse(std::string_view service, std::string_view operation,
                            const http::HttpResponse& response);
 
+/// A string member of a JSON-protocol answer; empty when absent or not a string.
+std::string JsonStringMember(const nlohmann::json& object, const char* key);
+
+/// An object member of a JSON-protocol answer; an empty object when absent or not an object.
+const nlohmann::json& JsonObjectMember(const nlohmann::json& object, const char* key);
+
 /// `params` form-encoded as the query protocol wants (SigV4 encoding: spaces as %20).
 std::string FormEncode(const QueryParams& params);
 

@@ -13,14 +13,8 @@ namespace {
 
 constexpr std::string_view kTargetPrefix = "AWSEvents";
 constexpr std::string_view kJsonVersion = "1.1";
-constexpr std::string_view kEnabled = "ENABLED";
+constexpr std::string_view kRuleEnabled = "ENABLED";
 constexpr std::size_t kMaxNameLength = 64;
-
-// A string member of an answer; empty when absent or not a string.
-std::string StringMember(const nlohmann::json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 bool IsNameCharacter(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -101,11 +95,11 @@ Result<nlohmann::json> EventBridgeClient::Call(std::string_view operation,
 Result<RuleDescription> EventBridgeClient::DescribeRule(std::string_view name) const {
   ORCH_ASSIGN_OR_RETURN(const nlohmann::json answer, Call("DescribeRule", {{"Name", name}}));
   RuleDescription rule{
-      .name = StringMember(answer, "Name"),
-      .arn = StringMember(answer, "Arn"),
-      .schedule_expression = StringMember(answer, "ScheduleExpression"),
-      .state = StringMember(answer, "State"),
-      .description = StringMember(answer, "Description"),
+      .name = JsonStringMember(answer, "Name"),
+      .arn = JsonStringMember(answer, "Arn"),
+      .schedule_expression = JsonStringMember(answer, "ScheduleExpression"),
+      .state = JsonStringMember(answer, "State"),
+      .description = JsonStringMember(answer, "Description"),
   };
   if (rule.arn.empty()) {
     return Error::DataLoss("EventBridge DescribeRule {}: the answer has no Arn", name);
@@ -117,13 +111,13 @@ Result<std::string> EventBridgeClient::PutRule(const ScheduledRule& rule) const 
   nlohmann::json body = {
       {"Name", rule.name},
       {"ScheduleExpression", rule.schedule_expression},
-      {"State", kEnabled},
+      {"State", kRuleEnabled},
   };
   if (!rule.description.empty()) {
     body["Description"] = rule.description;
   }
   ORCH_ASSIGN_OR_RETURN(const nlohmann::json answer, Call("PutRule", body));
-  std::string arn = StringMember(answer, "RuleArn");
+  std::string arn = JsonStringMember(answer, "RuleArn");
   if (arn.empty()) {
     return Error::DataLoss("EventBridge PutRule {}: the answer has no RuleArn", rule.name);
   }
@@ -143,13 +137,13 @@ Result<std::vector<RuleTarget>> EventBridgeClient::ListTargetsByRule(std::string
     if (page != answer.end() && page->is_array()) {
       for (const nlohmann::json& target : *page) {
         if (target.is_object()) {
-          targets.push_back({.id = StringMember(target, "Id"),
-                             .arn = StringMember(target, "Arn"),
-                             .input = StringMember(target, "Input")});
+          targets.push_back({.id = JsonStringMember(target, "Id"),
+                             .arn = JsonStringMember(target, "Arn"),
+                             .input = JsonStringMember(target, "Input")});
         }
       }
     }
-    next_token = StringMember(answer, "NextToken");
+    next_token = JsonStringMember(answer, "NextToken");
   } while (!next_token.empty());
   return targets;
 }
@@ -167,8 +161,8 @@ Result<void> EventBridgeClient::PutTarget(const ScheduledRule& rule) const {
     const nlohmann::json& entry = failed->front();
     // Whatever EventBridge refused in the target, repeating the same request will not help.
     return Error::InvalidArgument("EventBridge PutTargets {}: target {} failed: {}: {}", rule.name,
-                                  rule.target.id, StringMember(entry, "ErrorCode"),
-                                  StringMember(entry, "ErrorMessage"));
+                                  rule.target.id, JsonStringMember(entry, "ErrorCode"),
+                                  JsonStringMember(entry, "ErrorMessage"));
   }
   return Ok();
 }
@@ -184,8 +178,8 @@ Result<Ensured> EventBridgeClient::EnsureRule(const ScheduledRule& rule) const {
     return Ensured{EnsureOutcome::kCreated, std::move(arn)};
   }
   Ensured ensured{EnsureOutcome::kUnchanged, existing->arn};
-  if (existing->schedule_expression != rule.schedule_expression || existing->state != kEnabled ||
-      existing->description != rule.description) {
+  if (existing->schedule_expression != rule.schedule_expression ||
+      existing->state != kRuleEnabled || existing->description != rule.description) {
     ORCH_ASSIGN_OR_RETURN(ensured.arn, PutRule(rule));
     ensured.outcome = EnsureOutcome::kUpdated;
   }

@@ -10,25 +10,14 @@
 namespace orch::aws {
 namespace {
 
-constexpr std::string_view kEnabled = "ENABLED";
+constexpr std::string_view kScheduleEnabled = "ENABLED";
 constexpr std::string_view kWindowOff = "OFF";
-
-std::string StringMember(const nlohmann::json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const nlohmann::json& ObjectMember(const nlohmann::json& object, const char* key) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  const auto it = object.find(key);
-  return it != object.end() && it->is_object() ? *it : kEmpty;
-}
 
 nlohmann::json RequestBody(const Schedule& schedule) {
   nlohmann::json body = {
       {"ScheduleExpression", schedule.schedule_expression},
       {"FlexibleTimeWindow", {{"Mode", kWindowOff}}},
-      {"State", kEnabled},
+      {"State", kScheduleEnabled},
       {"Target",
        {{"Arn", schedule.target_arn}, {"RoleArn", schedule.role_arn}, {"Input", schedule.input}}},
   };
@@ -67,17 +56,18 @@ Result<nlohmann::json> SchedulerClient::Call(std::string_view operation, std::st
 
 Result<ScheduleDescription> SchedulerClient::GetSchedule(std::string_view name) const {
   ORCH_ASSIGN_OR_RETURN(const nlohmann::json answer, Call("GetSchedule", "GET", name, nullptr));
-  const nlohmann::json& target = ObjectMember(answer, "Target");
+  const nlohmann::json& target = JsonObjectMember(answer, "Target");
   ScheduleDescription description{
-      .schedule = {.name = StringMember(answer, "Name"),
-                   .schedule_expression = StringMember(answer, "ScheduleExpression"),
-                   .description = StringMember(answer, "Description"),
-                   .target_arn = StringMember(target, "Arn"),
-                   .role_arn = StringMember(target, "RoleArn"),
-                   .input = StringMember(target, "Input")},
-      .arn = StringMember(answer, "Arn"),
-      .state = StringMember(answer, "State"),
-      .flexible_time_window_mode = StringMember(ObjectMember(answer, "FlexibleTimeWindow"), "Mode"),
+      .schedule = {.name = JsonStringMember(answer, "Name"),
+                   .schedule_expression = JsonStringMember(answer, "ScheduleExpression"),
+                   .description = JsonStringMember(answer, "Description"),
+                   .target_arn = JsonStringMember(target, "Arn"),
+                   .role_arn = JsonStringMember(target, "RoleArn"),
+                   .input = JsonStringMember(target, "Input")},
+      .arn = JsonStringMember(answer, "Arn"),
+      .state = JsonStringMember(answer, "State"),
+      .flexible_time_window_mode =
+          JsonStringMember(JsonObjectMember(answer, "FlexibleTimeWindow"), "Mode"),
   };
   if (description.arn.empty()) {
     return Error::DataLoss("EventBridge Scheduler GetSchedule {}: the answer has no Arn", name);
@@ -89,7 +79,7 @@ Result<std::string> SchedulerClient::Put(std::string_view operation, std::string
                                          const Schedule& schedule) const {
   ORCH_ASSIGN_OR_RETURN(const nlohmann::json answer,
                         Call(operation, method, schedule.name, RequestBody(schedule)));
-  std::string arn = StringMember(answer, "ScheduleArn");
+  std::string arn = JsonStringMember(answer, "ScheduleArn");
   if (arn.empty()) {
     return Error::DataLoss("EventBridge Scheduler {} {}: the answer has no ScheduleArn", operation,
                            schedule.name);
@@ -125,7 +115,7 @@ Result<Ensured> SchedulerClient::EnsureSchedule(const Schedule& schedule) const 
   if (found.schedule_expression == schedule.schedule_expression &&
       found.description == schedule.description && found.target_arn == schedule.target_arn &&
       found.role_arn == schedule.role_arn && found.input == schedule.input &&
-      existing->state == kEnabled && existing->flexible_time_window_mode == kWindowOff) {
+      existing->state == kScheduleEnabled && existing->flexible_time_window_mode == kWindowOff) {
     return Ensured{EnsureOutcome::kUnchanged, existing->arn};
   }
   ORCH_ASSIGN_OR_RETURN(std::string arn, UpdateSchedule(schedule));

@@ -16,7 +16,7 @@ struct DevnetCommandOptions {
   std::string default_starknet_version = "0.13.2";
   int block_time_seconds = 0;
   int timeout_seconds = 600;
-  int poll_milliseconds = 100;
+  int poll_milliseconds = 20;
 };
 
 /// `orchestrator devnet --blocks DIR`: a whole local stack (Anvil with the contracts, a Madara

@@ -31,8 +31,9 @@ std::string AnvilBinary() {
   if (from_env != nullptr && *from_env != '\0') {
     return from_env;
   }
-  return std::string(ORCH_PROJECT_SOURCE_DIR) +
-         "/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+  return (std::filesystem::path(ORCH_PROJECT_SOURCE_DIR) /
+          "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+      .string();
 }
 
 Result<AnvilProcess> AnvilProcess::Start(const AnvilOptions& options) {

@@ -18,7 +18,7 @@ namespace orch::devnet {
 struct DevnetOptions {
   DevnetStackOptions stack;
   /// Verification polls of every job type (the stand-ins answer at once).
-  std::chrono::milliseconds poll{100};
+  std::chrono::milliseconds poll{20};
   /// Gives up when the chain is not settled by then.
   std::chrono::seconds timeout{600};
 };

@@ -12,10 +12,6 @@ namespace {
 
 using crypto::Felt;
 
-// Block hashes live in the system contract 0x1 (aliases in 0x2); system contracts have no
-// nonce.
-constexpr Felt kBlockHashContract = Felt::FromUint64(1);
-
 // The legacy DA word: what the OS of 0.13.2 and older wrote.
 constexpr StarknetVersion kLegacyVersion{0, 13, 2};
 
@@ -88,10 +84,10 @@ Result<DaStateDiff> CollectLegacyDaStateDiff(const StateDiff& diff, std::uint64_
                             .storage_entries = std::move(contract.storage_entries)};
     if (const auto nonce = tables.nonces.find(contract.address); nonce != tables.nonces.end()) {
       record.nonce = nonce->second;
-    } else if (!record.storage_entries.empty() && record.address != kBlockHashContract &&
+    } else if (!record.storage_entries.empty() && record.address != kBlockHashContractAddress &&
                record.address != kAliasContractAddress) {
       // The 0.13.2 OS wrote every touched contract's nonce, changed or not; the state diff
-      // carries only changed ones.
+      // carries only changed ones. System contracts have no nonce.
       ORCH_ASSIGN_OR_RETURN(record.nonce, nonce_source.GetNonce(block_number, record.address));
     }
     result.contracts.push_back(std::move(record));

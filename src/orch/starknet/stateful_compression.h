@@ -14,6 +14,9 @@
 // the storage of the system contract 0x2: key -> alias (slot 0 holds the allocation counter).
 namespace orch::starknet {
 
+/// The block-hash system contract: the OS writes the hash of block N - 10 at that key in
+/// block N.
+inline constexpr crypto::Felt kBlockHashContractAddress = crypto::Felt::FromUint64(1);
 /// The alias registry contract.
 inline constexpr crypto::Felt kAliasContractAddress = crypto::Felt::FromUint64(2);
 /// Addresses and keys below this are never aliased (they are already short).

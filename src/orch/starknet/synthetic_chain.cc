@@ -24,9 +24,8 @@ using crypto::Felt;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// The block-hash contract: the OS writes the hash of block N - kBlockHashLag at key
-// N - kBlockHashLag of it in block N.
-constexpr Felt kBlockHashContract = Felt::FromUint64(1);
+// The OS writes the hash of block N - kBlockHashLag at key N - kBlockHashLag of the block-hash
+// contract in block N.
 constexpr std::uint64_t kBlockHashLag = 10;
 // Contracts at or below this address keep their storage keys uncompressed, so the OS allocates
 // no aliases for their keys (blockifier's MAX_NON_COMPRESSED_CONTRACT_ADDRESS).
@@ -248,7 +247,7 @@ class BlockBuilder {
   std::map<Felt, Felt> NonceLookups() const {
     std::map<Felt, Felt> lookups;
     for (const auto& [address, unused] : writes_) {
-      if (address != kBlockHashContract && address != kAliasContractAddress &&
+      if (address != kBlockHashContractAddress && address != kAliasContractAddress &&
           !nonces_.contains(address)) {
         const auto nonce = state_.nonce_of.find(address);
         lookups.emplace(address,
@@ -478,7 +477,7 @@ Result<std::vector<SyntheticBlock>> GenerateSyntheticChain(const SyntheticChainO
     }
     if (number >= kBlockHashLag && number - kBlockHashLag >= options.first_block) {
       const std::uint64_t old_block = number - kBlockHashLag;
-      builder.Write(kBlockHashContract, Felt::FromUint64(old_block),
+      builder.Write(kBlockHashContractAddress, Felt::FromUint64(old_block),
                     state.block_hashes[old_block - options.first_block]);
     }
     if (version >= kVersion0_13_4) {

@@ -16,7 +16,7 @@ using internal::Malformed;
 using internal::Truncate;
 using nlohmann::json;
 
-constexpr std::string_view kBlockNotFound = "StarknetErrorCode.BLOCK_NOT_FOUND";
+constexpr std::string_view kGatewayBlockNotFound = "StarknetErrorCode.BLOCK_NOT_FOUND";
 
 // `field` of `object` as a felt; missing is malformed too.
 Result<crypto::Felt> RequiredFelt(std::string_view what, const json& object,
@@ -111,7 +111,7 @@ Result<json> FeederGatewayClient::Get(std::string_view endpoint, std::string_vie
       const json* message = Find(answer, "message");
       const std::string text = Truncate(scrubber_.Scrub(
           message != nullptr && message->is_string() ? message->get<std::string>() : ""));
-      if (*code == kBlockNotFound && block_number != nullptr) {
+      if (*code == kGatewayBlockNotFound && block_number != nullptr) {
         return Error::Unavailable("{}: block {} is not ready: {}: {}", endpoint, *block_number,
                                   code->get_ref<const std::string&>(), text);
       }

@@ -19,7 +19,7 @@ using internal::Truncate;
 
 // Starknet JSON-RPC error codes with a meaning here.
 constexpr std::int64_t kContractNotFound = 20;
-constexpr std::int64_t kBlockNotFound = 24;
+constexpr std::int64_t kRpcBlockNotFound = 24;
 constexpr std::int64_t kNoBlocks = 32;
 
 Error NotReady(std::string_view method, std::uint64_t block_number, std::string_view why) {
@@ -88,11 +88,11 @@ Result<json> HttpMadaraClient::Request(std::string_view method, json params,
     const std::string message = Truncate(scrubber_.Scrub(
         message_value != nullptr && message_value->is_string() ? message_value->get<std::string>()
                                                                : error->dump()));
-    if (code == kBlockNotFound && block_number != nullptr) {
+    if (code == kRpcBlockNotFound && block_number != nullptr) {
       return NotReady(method, *block_number, fmt::format("error code {}: {}", code, message));
     }
     // No blocks at all is a chain that has not started yet: like a block not produced yet.
-    if (code == kBlockNotFound || code == kNoBlocks) {
+    if (code == kRpcBlockNotFound || code == kNoBlocks) {
       return Error::Unavailable("{}: error code {}: {}", method, code, message);
     }
     if (code == kContractNotFound) {
