@@ -25,7 +25,6 @@ constexpr std::string_view kMemoryFile = "memory.bin";
 constexpr std::string_view kAdditionalDataFile = "additional_data.json";
 constexpr std::string_view kExecutionResourcesFile = "execution_resources.json";
 constexpr std::string_view kDefaultVersion = "1.1";
-constexpr std::string_view kOutputBuiltin = "output";
 // Longest JSON excerpt quoted in an error message.
 constexpr std::size_t kExcerptChars = 80;
 

@@ -17,6 +17,9 @@ namespace orch::cairo {
 
 class ZipArchive;
 
+/// The name of the output builtin in a PIE's metadata and program.
+inline constexpr std::string_view kOutputBuiltin = "output";
+
 /// Upper bounds applied while reading a PIE zip, checked against the zip directory before
 /// anything is decompressed and again while decompressing.
 struct PieLimits {

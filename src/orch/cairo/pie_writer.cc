@@ -20,7 +20,6 @@ namespace {
 using crypto::Felt;
 
 constexpr std::string_view kVersion = "1.1";
-constexpr std::string_view kOutputBuiltin = "output";
 constexpr std::uint64_t kRelocatableFlag = std::uint64_t{1} << 63;
 
 // The stand-in program: this Cairo 0 function, assembled by hand (no Cairo compiler is at hand)
