@@ -19,6 +19,7 @@
 
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_eventbridge_server.h"
+#include "tests/support/exec_arguments.h"
 #include "tests/support/fauxqs_sqs.h"
 
 #include "orch/alert/sns/sns_client.h"
@@ -121,6 +122,8 @@ class AwsSetupTest : public ::testing::Test {
     int err[2];
     EXPECT_EQ(pipe(out), 0);
     EXPECT_EQ(pipe(err), 0);
+    const std::vector<char*> argv = test_support::ExecArray(arguments, ORCH_BINARY);
+    const std::vector<char*> envp = test_support::ExecArray(environment);
     const pid_t child = fork();
     if (child == 0) {
       dup2(out[1], STDOUT_FILENO);
@@ -128,16 +131,6 @@ class AwsSetupTest : public ::testing::Test {
       for (int fd : {out[0], out[1], err[0], err[1]}) {
         close(fd);
       }
-      std::vector<char*> argv = {const_cast<char*>(ORCH_BINARY)};
-      for (const std::string& argument : arguments) {
-        argv.push_back(const_cast<char*>(argument.c_str()));
-      }
-      argv.push_back(nullptr);
-      std::vector<char*> envp;
-      for (const std::string& variable : environment) {
-        envp.push_back(const_cast<char*>(variable.c_str()));
-      }
-      envp.push_back(nullptr);
       chdir(dir_.path().c_str());  // no stray .env file
       execve(ORCH_BINARY, argv.data(), envp.data());
       _exit(127);

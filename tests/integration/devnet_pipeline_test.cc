@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "tests/fakes/fake_atlantic_server.h"
+#include "tests/support/exec_arguments.h"
 #include "tests/support/local_http_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -73,17 +74,13 @@ class OrchestratorProcess {
  public:
   OrchestratorProcess(const std::vector<std::string>& arguments, std::string log)
       : log_(std::move(log)) {
+    const std::vector<char*> argv = test_support::ExecArray(arguments, ORCH_BINARY);
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(fd, STDERR_FILENO);
       dup2(fd, STDOUT_FILENO);
-      std::vector<const char*> argv{ORCH_BINARY};
-      for (const std::string& argument : arguments) {
-        argv.push_back(argument.c_str());
-      }
-      argv.push_back(nullptr);
-      execv(ORCH_BINARY, const_cast<char* const*>(argv.data()));
+      execv(ORCH_BINARY, argv.data());
       _exit(127);
     }
   }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "tests/contract/test_database.h"
+#include "tests/support/exec_arguments.h"
 #include "tests/support/fauxqs_sqs.h"
 #include "tests/support/simulated_pipeline.h"
 
@@ -84,17 +85,8 @@ std::vector<std::string> WorkerEnvironment(const std::map<std::string, std::stri
 
 pid_t StartWorker(const std::vector<std::string>& arguments,
                   const std::vector<std::string>& environment) {
-  // Built before fork: the child only calls execve.
-  std::vector<char*> argv{const_cast<char*>(ORCH_PIPELINE_WORKER)};
-  for (const std::string& argument : arguments) {
-    argv.push_back(const_cast<char*>(argument.c_str()));
-  }
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const std::string& variable : environment) {
-    envp.push_back(const_cast<char*>(variable.c_str()));
-  }
-  envp.push_back(nullptr);
+  const std::vector<char*> argv = test_support::ExecArray(arguments, ORCH_PIPELINE_WORKER);
+  const std::vector<char*> envp = test_support::ExecArray(environment);
   const pid_t pid = fork();
   if (pid == 0) {
     execve(ORCH_PIPELINE_WORKER, argv.data(), envp.data());
