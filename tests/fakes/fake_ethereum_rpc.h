@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <vector>
@@ -10,7 +11,8 @@ namespace orch::testing {
 
 /// An EthereumRpc whose chain the test writes: the account's nonces, the head block, receipts
 /// by transaction hash, the fee market, and the answers to sends (success by default). Records
-/// every raw transaction sent. Confined to the test's thread: the test reads and writes the
+/// every raw transaction sent; a successful send puts one transaction in the pool (the pending
+/// count moves past the mined one). Confined to the test's thread: the test reads and writes the
 /// fields directly.
 class FakeEthereumRpc final : public ethereum::EthereumRpc {
  public:
@@ -46,6 +48,7 @@ class FakeEthereumRpc final : public ethereum::EthereumRpc {
       send_errors.pop_front();
       return error;
     }
+    pending_count = std::max(pending_count, mined_count + 1);
     return eth::Hash32{};
   }
   Result<std::optional<ethereum::TransactionReceipt>> GetTransactionReceipt(
@@ -66,6 +69,9 @@ class FakeEthereumRpc final : public ethereum::EthereumRpc {
     block_number = std::max(block_number, block);
     ++mined_count;
   }
+
+  /// A node restart: the pool is forgotten, the chain stays.
+  void ForgetPool() { pending_count = mined_count; }
 };
 
 }  // namespace orch::testing

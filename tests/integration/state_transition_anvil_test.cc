@@ -318,7 +318,7 @@ TEST_F(StateTransitionAnvilTest, ANodeRestartedMidRunIsRetriedAndNothingIsSentTw
   job::Job job = NewStateTransitionJob();
   ASSERT_TRUE(handler_->Process(job).ok());
   ASSERT_TRUE(handler_->Verify(job).ok());  // signed
-  ASSERT_TRUE(handler_->Verify(job).ok());  // sent and mined
+  ASSERT_TRUE(handler_->Verify(job).ok());  // sent (mined, or still in the pool at the stop)
 
   anvil_->Stop();
   const Result<Verification> while_down = handler_->Verify(job);
@@ -330,6 +330,39 @@ TEST_F(StateTransitionAnvilTest, ANodeRestartedMidRunIsRetriedAndNothingIsSentTw
   ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
   EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
   EXPECT_EQ(MinedTransactions(), before + 1);
+}
+
+TEST_F(StateTransitionAnvilTest, ATransactionLostWithTheNodesPoolIsSentAgainOnce) {
+  const std::string state = dir_.File("anvil-state.json");
+  anvil_->Kill();
+  anvil_.emplace(Unwrap(test_support::AnvilProcess::Start({.state_file = state}), "anvil"));
+  const int port = anvil_->port();
+  rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
+      http_, anvil_->url(),
+      ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
+                                       .max_attempts = 1});
+  ASSERT_NO_FATAL_FAILURE(DeployContracts());
+  StartHandler();
+  const std::uint64_t before = MinedTransactions();
+  ASSERT_TRUE(rpc_->Request("evm_setAutomine", nlohmann::json::array({false})).ok());
+  job::Job job = NewStateTransitionJob();
+  ASSERT_TRUE(handler_->Process(job).ok());
+  ASSERT_TRUE(handler_->Verify(job).ok());  // signed
+  ASSERT_TRUE(handler_->Verify(job).ok());  // sent, waiting in the pool
+  ASSERT_EQ(Unwrap(rpc_->GetTransactionCount(key_.GetAddress(), ethereum::BlockTag::kPending),
+                   "pending"),
+            before + 1);
+
+  anvil_->Stop();  // the chain is saved, the pool is not
+  anvil_.emplace(
+      Unwrap(test_support::AnvilProcess::Start({.port = port, .state_file = state}), "restart"));
+  ASSERT_EQ(MinedTransactions(), before);
+  ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
+  EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
+  EXPECT_EQ(MinedTransactions(), before + 1);
+  const auto& attempts = std::get<job::StateUpdateMetadata>(job.metadata.specific).tx_attempts;
+  ASSERT_EQ(attempts.size(), 1u) << "the same transaction, not a replacement";
+  EXPECT_EQ(attempts[0].status, "Finalized");
 }
 
 TEST_F(StateTransitionAnvilTest, ABlobThatDoesNotMatchTheOutputIsRefusedBeforeSending) {

@@ -108,6 +108,7 @@ TEST_F(TransactionManagerTest, AStuckAttemptIsReplacedAtTheSameNonceWithFeesAtLe
   ASSERT_TRUE(progress.ok());
   EXPECT_THAT(progress->detail, HasSubstr("not mined yet"));
   EXPECT_EQ(record_.tx_attempts.size(), 1u);
+  EXPECT_EQ(rpc_.sent.size(), 1u) << "an attempt still in the pool is not sent again";
 
   clock_.Advance(std::chrono::seconds(61));
   progress = manager.Advance(request_, record_);  // signs the replacement
@@ -168,6 +169,40 @@ TEST_F(TransactionManagerTest, ARestartResendsTheRecordedAttemptByteForByte) {
   EXPECT_EQ(record_.tx_attempts.size(), 1u);
   EXPECT_EQ(record_.tx_attempts[0].status, "Submitted");
   EXPECT_EQ(rpc_.sent[1], rpc_.sent[0]);
+}
+
+TEST_F(TransactionManagerTest, AnAttemptTheRestartedNodeForgotIsSentAgainAsIs) {
+  EthereumTransactionManager manager = Manager();
+  ASSERT_NO_FATAL_FAILURE(AdvanceUntilSent(manager));
+  const std::optional<std::int64_t> submitted_at = record_.tx_attempts[0].submitted_at_ms;
+  clock_.Advance(std::chrono::seconds(30));
+  rpc_.ForgetPool();
+  Result<TransactionProgress> progress = manager.Advance(request_, record_);
+  ASSERT_TRUE(progress.ok()) << progress.error().ToString();
+  EXPECT_THAT(progress->detail, HasSubstr("sent again"));
+  ASSERT_EQ(rpc_.sent.size(), 2u);
+  EXPECT_EQ(rpc_.sent[1], rpc_.sent[0]);
+  ASSERT_EQ(record_.tx_attempts.size(), 1u);
+  EXPECT_EQ(record_.tx_attempts[0].status, "Submitted");
+  EXPECT_EQ(record_.tx_attempts[0].submitted_at_ms, submitted_at);
+
+  // The replacement is still due 60 s after the first send, not after the resend.
+  clock_.Advance(std::chrono::seconds(31));
+  progress = manager.Advance(request_, record_);
+  ASSERT_TRUE(progress.ok()) << progress.error().ToString();
+  ASSERT_EQ(record_.tx_attempts.size(), 2u);
+  EXPECT_EQ(record_.tx_attempts[0].status, "TimedOut");
+}
+
+TEST_F(TransactionManagerTest, AResendTheNodeRefusesForAnotherReasonIsItsError) {
+  EthereumTransactionManager manager = Manager();
+  ASSERT_NO_FATAL_FAILURE(AdvanceUntilSent(manager));
+  rpc_.ForgetPool();
+  rpc_.send_errors.push_back(Error::Unavailable("connection refused"));
+  const Result<TransactionProgress> progress = manager.Advance(request_, record_);
+  ASSERT_FALSE(progress.ok());
+  EXPECT_TRUE(progress.error().transient());
+  EXPECT_EQ(record_.tx_attempts[0].status, "Submitted");
 }
 
 TEST_F(TransactionManagerTest, TheFeeCapPausesWithoutSending) {

@@ -113,6 +113,20 @@ Result<BuiltTransaction> Build(const EthereumTransactionRequest& request, std::u
                           eth::EncodeTransaction(signed_transaction)};
 }
 
+// A recorded attempt signed again (signing is deterministic): the same bytes as first sent.
+Result<BuiltTransaction> Rebuild(const EthereumTransactionRequest& request, std::uint64_t chain_id,
+                                 const job::TxAttempt& attempt, const eth::PrivateKey& key) {
+  ORCH_ASSIGN_OR_RETURN(const Fees fees, FeesOf(attempt));
+  ORCH_ASSIGN_OR_RETURN(BuiltTransaction built,
+                        Build(request, chain_id, attempt.nonce, fees, key));
+  if (eth::ToHex(built.hash) != attempt.tx_hash) {
+    return Error::FailedPrecondition(
+        "attempt {} rebuilds to {} instead of the recorded {}: the request changed",
+        attempt.attempt_no, eth::ToHex(built.hash), attempt.tx_hash);
+  }
+  return built;
+}
+
 // gas_limit * max_fee + blobs * 131072 * max_blob_fee: the most the attempt can cost.
 U256 WorstCaseCost(const EthereumTransactionRequest& request, const Fees& fees) {
   const std::uint64_t blobs = request.sidecar ? request.sidecar->blobs.size() : 0;
@@ -162,6 +176,13 @@ Result<TransactionProgress> EthereumTransactionManager::Advance(
   }
   const std::size_t bumps = record.tx_attempts.size() - 1;
   if (last.status == kSubmitted) {
+    // A node that restarts forgets its pool: nothing of ours at the nonce is pending any more.
+    // The attempt goes out again as it was, so that its replacement clock keeps running.
+    ORCH_ASSIGN_OR_RETURN(const std::uint64_t pending,
+                          rpc_.GetTransactionCount(sender_, ethereum::BlockTag::kPending));
+    if (pending <= last.nonce) {
+      return ResendAttempt(request, last);
+    }
     const std::chrono::milliseconds waited(ToUnixMillis(clock_.Now()) -
                                            last.submitted_at_ms.value_or(0));
     if (waited < options_.replace_after) {
@@ -300,14 +321,8 @@ Result<TransactionProgress> EthereumTransactionManager::SignAttempt(
 Result<TransactionProgress> EthereumTransactionManager::SendAttempt(
     const EthereumTransactionRequest& request, job::StateUpdateMetadata& record,
     job::TxAttempt& attempt) {
-  ORCH_ASSIGN_OR_RETURN(const Fees fees, FeesOf(attempt));
   ORCH_ASSIGN_OR_RETURN(const BuiltTransaction built,
-                        Build(request, options_.chain_id, attempt.nonce, fees, key_));
-  if (eth::ToHex(built.hash) != attempt.tx_hash) {
-    return Error::FailedPrecondition(
-        "attempt {} rebuilds to {} instead of the recorded {}: the request changed",
-        attempt.attempt_no, eth::ToHex(built.hash), attempt.tx_hash);
-  }
+                        Rebuild(request, options_.chain_id, attempt, key_));
   const Result<eth::Hash32> sent = rpc_.SendRawTransaction(built.raw);
   if (!sent.ok()) {
     const std::string& message = sent.error().message();
@@ -337,6 +352,21 @@ Result<TransactionProgress> EthereumTransactionManager::SendAttempt(
   record.tx_hash = attempt.tx_hash;
   return TransactionProgress{
       .detail = fmt::format("attempt {} ({}) sent", attempt.attempt_no, attempt.tx_hash)};
+}
+
+Result<TransactionProgress> EthereumTransactionManager::ResendAttempt(
+    const EthereumTransactionRequest& request, const job::TxAttempt& attempt) {
+  ORCH_ASSIGN_OR_RETURN(const BuiltTransaction built,
+                        Rebuild(request, options_.chain_id, attempt, key_));
+  const Result<eth::Hash32> sent = rpc_.SendRawTransaction(built.raw);
+  if (!sent.ok() && !Contains(sent.error().message(), "already known") &&
+      !Contains(sent.error().message(), "already imported") &&
+      !Contains(sent.error().message(), "nonce too low")) {
+    return sent.error();
+  }
+  return TransactionProgress{
+      .detail = fmt::format("attempt {} ({}) was not in the node's pool any more: sent again",
+                            attempt.attempt_no, attempt.tx_hash)};
 }
 
 }  // namespace orch::settlement

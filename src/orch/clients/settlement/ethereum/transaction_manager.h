@@ -61,7 +61,8 @@ struct TransactionProgress {
 ///     sending and storing never loses a transaction: after a restart the recorded attempt is
 ///     rebuilt byte for byte (deterministic signing) and sent again, which the node treats as
 ///     the same transaction;
-///  3. send a Signed attempt ("Submitted");
+///  3. send a Signed attempt ("Submitted"); send a Submitted one again, unchanged, when the
+///     node no longer has anything pending at the nonce (a restarted node forgets its pool);
 ///  4. look for a receipt of every attempt: one mined with `confirmations` confirmations is
 ///     "Finalized" and the others "Replaced"; a reverted one is a permanent error carrying the
 ///     revert reason;
@@ -93,6 +94,8 @@ class EthereumTransactionManager {
   Result<TransactionProgress> SendAttempt(const EthereumTransactionRequest& request,
                                           job::StateUpdateMetadata& record,
                                           job::TxAttempt& attempt);
+  Result<TransactionProgress> ResendAttempt(const EthereumTransactionRequest& request,
+                                            const job::TxAttempt& attempt);
 
   ethereum::EthereumRpc& rpc_;
   const eth::PrivateKey& key_;
