@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include "orch/api/api_server.h"
 #include "orch/api/pipeline_gauges.h"
 #include "orch/app/pipeline.h"
@@ -124,6 +126,10 @@ Result<void> RunServer(const RunOptions& options) {
     spdlog::warn(
         "shutdown: some jobs did not finish in time; their leases were released and "
         "another run picks them up");
+    // Their handlers still run and use the engine: exit without waiting for them (as a kill
+    // would; every step is idempotent and its lease is already released).
+    spdlog::shutdown();
+    std::_Exit(0);
   }
   return Ok();
 }

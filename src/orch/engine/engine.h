@@ -84,12 +84,13 @@ class Engine final : private EngineObserver {
   const HandlerRegistry& handlers_;
   JobService jobs_;
   PipelineTriggers triggers_;
-  WorkerPool workers_;
 
   std::mutex wake_mutex_;
   std::condition_variable_any wake_;
   bool wake_requested_ = false;  // guarded by wake_mutex_
   std::jthread scheduler_;
+  // Last: destroying it waits for consumers still in a handler, which use everything above.
+  WorkerPool workers_;
 };
 
 }  // namespace orch::engine

@@ -17,7 +17,7 @@ WorkerPool::WorkerPool(queue::Queue& queue, std::vector<Consumer> consumers,
                        std::chrono::milliseconds error_retry_delay)
     : queue_(queue), consumers_(std::move(consumers)), error_retry_delay_(error_retry_delay) {}
 
-WorkerPool::~WorkerPool() { Stop(std::chrono::seconds(30)); }
+WorkerPool::~WorkerPool() = default;
 
 void WorkerPool::Start() {
   for (const Consumer& consumer : consumers_) {
@@ -40,15 +40,9 @@ bool WorkerPool::Stop(std::chrono::milliseconds timeout) {
   while (running_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const bool all_stopped = running_.load() == 0;
-  for (std::jthread& thread : threads_) {
-    if (all_stopped) {
-      thread.join();
-    } else {
-      thread.detach();
-    }
+  if (running_.load() == 0) {
+    threads_.clear();
   }
-  threads_.clear();
   // Consumers still waiting in Receive are harmless (they hand back what they get); only
   // messages being handled mean unfinished work.
   return busy_.load() == 0;

@@ -38,10 +38,9 @@ class WorkerPool {
 
   void Start();
   /// Asks every consumer to stop and waits until each finished its current message, at most
-  /// `timeout`. Returns false if some consumer was still handling a message: its thread is
-  /// then detached (the pool's destructor still waits for it), and the caller releases or
-  /// lets expire the lease of its job. A consumer that receives a message after the stop
-  /// request hands it back at once.
+  /// `timeout`. Returns false if some consumer was still handling a message: the caller then
+  /// releases (or lets expire) the lease of its job, and the pool's destructor waits for the
+  /// consumer. A consumer that receives a message after the stop request hands it back at once.
   bool Stop(std::chrono::milliseconds timeout);
 
  private:
@@ -52,6 +51,7 @@ class WorkerPool {
   const std::chrono::milliseconds error_retry_delay_;
   std::atomic<int> busy_{0};
   std::atomic<int> running_{0};
+  // Last, so that its destruction (which joins every consumer) comes before the members above.
   std::vector<std::jthread> threads_;
 };
 

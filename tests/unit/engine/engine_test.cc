@@ -154,11 +154,12 @@ TEST_F(EngineTest, StopReleasesTheLeasesOfJobsThatDidNotFinishInTime) {
   // message and hand it back, so it is visible again shortly rather than at once.
   const std::string& processing = layout_->ProcessingQueue(job::JobType::kSnosRun);
   const auto deadline = std::chrono::steady_clock::now() + seconds(5);
-  while (*queue_->ApproximateNumberOfMessages(processing) == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
+  bool visible = false;
+  while (!visible && std::chrono::steady_clock::now() < deadline) {
+    visible = *queue_->ApproximateNumberOfMessages(processing) >= 1;
     std::this_thread::sleep_for(milliseconds(10));
   }
-  EXPECT_GE(*queue_->ApproximateNumberOfMessages(processing), 1u);
+  EXPECT_TRUE(visible) << "the released job's message never became visible";
   EXPECT_EQ((**store_->FindJob(job::JobType::kSnosRun, 1)).status, job::JobStatus::kCreated)
       << "nobody processes it after the stop";
   gate->Open();  // the late handler finds its lease gone and stores nothing
