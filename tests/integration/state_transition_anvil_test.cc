@@ -349,9 +349,9 @@ TEST_F(StateTransitionAnvilTest, ATransactionLostWithTheNodesPoolIsSentAgainOnce
   ASSERT_TRUE(handler_->Process(job).ok());
   ASSERT_TRUE(handler_->Verify(job).ok());  // signed
   ASSERT_TRUE(handler_->Verify(job).ok());  // sent, waiting in the pool
-  ASSERT_EQ(Unwrap(rpc_->GetTransactionCount(key_.GetAddress(), ethereum::BlockTag::kPending),
-                   "pending"),
-            before + 1);
+  ASSERT_EQ(
+      Unwrap(rpc_->GetTransactionCount(key_.GetAddress(), ethereum::BlockTag::kPending), "pending"),
+      before + 1);
 
   anvil_->Stop();  // the chain is saved, the pool is not
   anvil_.emplace(

@@ -117,8 +117,7 @@ Result<BuiltTransaction> Build(const EthereumTransactionRequest& request, std::u
 Result<BuiltTransaction> Rebuild(const EthereumTransactionRequest& request, std::uint64_t chain_id,
                                  const job::TxAttempt& attempt, const eth::PrivateKey& key) {
   ORCH_ASSIGN_OR_RETURN(const Fees fees, FeesOf(attempt));
-  ORCH_ASSIGN_OR_RETURN(BuiltTransaction built,
-                        Build(request, chain_id, attempt.nonce, fees, key));
+  ORCH_ASSIGN_OR_RETURN(BuiltTransaction built, Build(request, chain_id, attempt.nonce, fees, key));
   if (eth::ToHex(built.hash) != attempt.tx_hash) {
     return Error::FailedPrecondition(
         "attempt {} rebuilds to {} instead of the recorded {}: the request changed",
