@@ -3,9 +3,11 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -190,8 +192,8 @@ Error TransportError(CURLcode code, const HttpRequest& request, std::string_view
   }
 }
 
-Result<HttpResponse> SendWithCurl(const HttpRequest& request,
-                                  const std::optional<TlsOptions>& tls) {
+Result<HttpResponse> SendWithCurl(const HttpRequest& request, const std::optional<TlsOptions>& tls,
+                                  CURLSH* share) {
   const std::string what = fmt::format("{} {}", request.method, RedactUrlForMessage(request.url));
   ORCH_RETURN_IF_ERROR(ValidateRequest(request, what));
   if (const CURLcode init = GlobalInit(); init != CURLE_OK) {
@@ -217,6 +219,9 @@ Result<HttpResponse> SendWithCurl(const HttpRequest& request,
   set(curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()));
   set(curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"));
   set(curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L));
+  if (share != nullptr) {
+    set(curl_easy_setopt(curl, CURLOPT_SHARE, share));
+  }
   set(curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count())));
   set(curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get()));
   set(curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody));
@@ -272,9 +277,66 @@ Result<HttpResponse> SendWithCurl(const HttpRequest& request,
 
 }  // namespace
 
+// A libcurl share of the connection pool, TLS sessions and DNS cache, with one mutex per kind
+// of shared data (libcurl asks for the lock of the data it is about to touch).
+class CurlHttpClient::ConnectionShare {
+ public:
+  static std::unique_ptr<ConnectionShare> Create() {
+    if (GlobalInit() != CURLE_OK) {
+      return nullptr;
+    }
+    CURLSH* handle = curl_share_init();
+    if (handle == nullptr) {
+      return nullptr;
+    }
+    auto share = std::unique_ptr<ConnectionShare>(new ConnectionShare(handle));
+    for (const curl_lock_data data :
+         {CURL_LOCK_DATA_CONNECT, CURL_LOCK_DATA_SSL_SESSION, CURL_LOCK_DATA_DNS}) {
+      if (curl_share_setopt(handle, CURLSHOPT_SHARE, data) != CURLSHE_OK) {
+        return nullptr;
+      }
+    }
+    if (curl_share_setopt(handle, CURLSHOPT_LOCKFUNC, &Lock) != CURLSHE_OK ||
+        curl_share_setopt(handle, CURLSHOPT_UNLOCKFUNC, &Unlock) != CURLSHE_OK ||
+        curl_share_setopt(handle, CURLSHOPT_USERDATA, share.get()) != CURLSHE_OK) {
+      return nullptr;
+    }
+    return share;
+  }
+
+  ~ConnectionShare() { curl_share_cleanup(handle_); }
+
+  ConnectionShare(const ConnectionShare&) = delete;
+  ConnectionShare& operator=(const ConnectionShare&) = delete;
+
+  CURLSH* handle() const { return handle_; }
+
+ private:
+  explicit ConnectionShare(CURLSH* handle) : handle_(handle) {}
+
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<ConnectionShare*>(user)->MutexOf(data).lock();
+  }
+  static void Unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<ConnectionShare*>(user)->MutexOf(data).unlock();
+  }
+  std::mutex& MutexOf(curl_lock_data data) {
+    const auto index = static_cast<std::size_t>(data);
+    return mutexes_[index < mutexes_.size() ? index : 0];
+  }
+
+  CURLSH* const handle_;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes_;
+};
+
+CurlHttpClient::CurlHttpClient(std::optional<TlsOptions> tls)
+    : tls_(std::move(tls)), share_(ConnectionShare::Create()) {}
+
+CurlHttpClient::~CurlHttpClient() = default;
+
 Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   try {
-    return SendWithCurl(request, tls_);
+    return SendWithCurl(request, tls_, share_ != nullptr ? share_->handle() : nullptr);
   } catch (const std::exception& e) {
     return Error::Internal("{} {}: {}", request.method, RedactUrlForMessage(request.url), e.what());
   }

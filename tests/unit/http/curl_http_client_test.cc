@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -243,6 +244,74 @@ TEST(CurlHttpClientTest, ConcurrentRequestsFromManyThreads) {
     thread.join();
   }
   EXPECT_EQ(served.load(), kThreads * kRequestsPerThread);
+}
+
+TEST(CurlHttpClientTest, SequentialRequestsToOneServerShareAConnection) {
+  std::mutex mutex;
+  std::vector<int> client_ports;
+  LocalHttpServer server([&](httplib::Server& svr) {
+    svr.Get("/port", [&](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex);
+      client_ports.push_back(req.remote_port);
+      res.set_content("ok", "text/plain");
+    });
+  });
+  CurlHttpClient client;
+  for (int i = 0; i < 5; ++i) {
+    Result<HttpResponse> response = client.Send(Request("GET", server.url("/port")));
+    ASSERT_TRUE(response.ok()) << response.error().ToString();
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(client_ports.size(), 5u);
+  for (int port : client_ports) {
+    EXPECT_EQ(port, client_ports.front()) << "every request came over the first connection";
+  }
+}
+
+TEST(CurlHttpClientTest, AConnectionTheServerClosedIsReplaced) {
+  std::atomic<int> served = 0;
+  LocalHttpServer server([&](httplib::Server& svr) {
+    svr.set_keep_alive_max_count(1);  // the server closes the connection after every answer
+    svr.Get("/n", [&](const httplib::Request&, httplib::Response& res) {
+      ++served;
+      res.set_content("ok", "text/plain");
+    });
+  });
+  CurlHttpClient client;
+  for (int i = 0; i < 3; ++i) {
+    Result<HttpResponse> response = client.Send(Request("GET", server.url("/n")));
+    ASSERT_TRUE(response.ok()) << response.error().ToString();
+    EXPECT_EQ(response->body, "ok");
+  }
+  EXPECT_EQ(served.load(), 3);
+}
+
+TEST(CurlHttpClientTest, AServerRestartedOnTheSamePortIsReachedAgain) {
+  const int port = ClosedLoopbackPort();
+  const auto serve = [&](const std::string& answer) {
+    auto server = std::make_unique<httplib::Server>();
+    // The server drops the idle pooled connection soon (its stop waits for it otherwise).
+    server->set_keep_alive_timeout(1);
+    server->Get("/who", [answer](const httplib::Request&, httplib::Response& res) {
+      res.set_content(answer, "text/plain");
+    });
+    EXPECT_TRUE(server->bind_to_port("127.0.0.1", port));
+    return server;
+  };
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/who";
+  CurlHttpClient client;
+  for (const std::string answer : {"first", "second"}) {
+    std::unique_ptr<httplib::Server> server = serve(answer);
+    std::thread thread([&] { server->listen_after_bind(); });
+    while (!server->is_running()) {
+      std::this_thread::yield();
+    }
+    Result<HttpResponse> response = client.Send(Request("GET", url));
+    server->stop();
+    thread.join();
+    ASSERT_TRUE(response.ok()) << response.error().ToString();
+    EXPECT_EQ(response->body, answer);
+  }
 }
 
 }  // namespace
