@@ -6,7 +6,8 @@
 // Latency of a block: from the creation of its SnosRun job (the orchestrator noticing the
 // block) to its StateTransition completing. commits_per_block: write transactions per block.
 // Peak RSS is read after --blocks and after --rss-blocks blocks (flat memory means the second
-// is barely above the first). PostgreSQL needs ORCH_TEST_POSTGRES_URL.
+// is barely above the first). look_ahead (--buffer) bounds the blocks in flight, and so the
+// latency: about look_ahead / blocks_per_second. PostgreSQL needs ORCH_TEST_POSTGRES_URL.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -151,9 +152,13 @@ int Run(const Options& options) {
       {"p50_latency_ms", Percentile(latencies, 0.5)},
       {"p99_latency_ms", Percentile(latencies, 0.99)},
       {"commits_per_block", static_cast<double>(writes) / static_cast<double>(options.blocks)},
+      {"look_ahead", engine_options.pipeline.snos_job_buffer_size},
+      {"consumers_per_queue", engine_options.default_concurrency},
       {"peak_rss_mb_" + std::to_string(options.blocks / 1000) + "k", rss_first},
-      {"peak_rss_mb_" + std::to_string(options.rss_blocks / 1000) + "k", rss_second},
   };
+  if (options.rss_blocks > options.blocks) {
+    line["peak_rss_mb_" + std::to_string(options.rss_blocks / 1000) + "k"] = rss_second;
+  }
   std::printf("%s\n", line.dump().c_str());
   return 0;
 }
@@ -164,8 +169,19 @@ int Run(const Options& options) {
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   orch::bench::Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  constexpr const char* kUsage =
+      "usage: pipeline_bench [--backend sqlite|postgres] [--blocks N] [--rss-blocks N] "
+      "[--concurrency N] [--buffer N]\n";
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value\n%s", flag.c_str(), kUsage);
+      return 2;
+    }
     if (flag == "--backend") {
       options.backend = argv[i + 1];
     } else if (flag == "--blocks") {
@@ -177,7 +193,7 @@ int main(int argc, char** argv) {
     } else if (flag == "--buffer") {
       options.buffer_size = std::stoull(argv[i + 1]);
     } else {
-      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      std::fprintf(stderr, "unknown flag %s\n%s", flag.c_str(), kUsage);
       return 2;
     }
   }
