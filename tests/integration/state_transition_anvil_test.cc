@@ -53,10 +53,7 @@ class StateTransitionAnvilTest : public ::testing::Test {
  protected:
   void SetUp() override {
     anvil_.emplace(Unwrap(test_support::AnvilProcess::Start(), "anvil"));
-    rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
-        http_, anvil_->url(),
-        ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
-                                         .max_attempts = 1});
+    ConnectRpc();
     words_ =
         Unwrap(starknet::ParseProgramOutputAnyFormat(Unwrap(
                    test_support::ReadTestdata("settlement/6806848/program_output.txt"), "output")),
@@ -73,6 +70,30 @@ class StateTransitionAnvilTest : public ::testing::Test {
                   starknet::EncodeProgramOutput(words_, starknet::ProgramOutputFormat::kBincode))
             .ok());
     ASSERT_TRUE(store_->Put(fmt::format("{}/blob_data.txt", kBlock), blob_).ok());
+  }
+
+  void ConnectRpc() {
+    rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
+        http_, anvil_->url(),
+        ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
+                                         .max_attempts = 1});
+  }
+
+  // Replaces the node with one whose chain survives a restart (a state file), on a port that
+  // stays the same across StartNodeAgain().
+  void UseRestartableNode() {
+    anvil_->Kill();
+    anvil_.emplace(Unwrap(
+        test_support::AnvilProcess::Start({.state_file = dir_.File("anvil-state.json")}), "anvil"));
+    ConnectRpc();
+  }
+
+  // Starts the stopped node again (anvil_->Stop() saved its chain, not its pool).
+  void StartNodeAgain() {
+    anvil_.emplace(
+        Unwrap(test_support::AnvilProcess::Start(
+                   {.port = anvil_->port(), .state_file = dir_.File("anvil-state.json")}),
+               "restart"));
   }
 
   // Deploys the verifier and the core contract at the state before the vector (or at
@@ -303,15 +324,7 @@ TEST_F(StateTransitionAnvilTest, ANodeThatGoesAwayIsATransientError) {
 }
 
 TEST_F(StateTransitionAnvilTest, ANodeRestartedMidRunIsRetriedAndNothingIsSentTwice) {
-  // A node whose chain survives a restart (its state file), on a port that stays the same.
-  const std::string state = dir_.File("anvil-state.json");
-  anvil_->Kill();
-  anvil_.emplace(Unwrap(test_support::AnvilProcess::Start({.state_file = state}), "anvil"));
-  const int port = anvil_->port();
-  rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
-      http_, anvil_->url(),
-      ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
-                                       .max_attempts = 1});
+  UseRestartableNode();
   ASSERT_NO_FATAL_FAILURE(DeployContracts());
   StartHandler();
   const std::uint64_t before = MinedTransactions();
@@ -325,22 +338,14 @@ TEST_F(StateTransitionAnvilTest, ANodeRestartedMidRunIsRetriedAndNothingIsSentTw
   ASSERT_FALSE(while_down.ok());
   EXPECT_TRUE(while_down.error().transient()) << while_down.error().ToString();
 
-  anvil_.emplace(
-      Unwrap(test_support::AnvilProcess::Start({.port = port, .state_file = state}), "restart"));
+  StartNodeAgain();
   ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
   EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));
   EXPECT_EQ(MinedTransactions(), before + 1);
 }
 
 TEST_F(StateTransitionAnvilTest, ATransactionLostWithTheNodesPoolIsSentAgainOnce) {
-  const std::string state = dir_.File("anvil-state.json");
-  anvil_->Kill();
-  anvil_.emplace(Unwrap(test_support::AnvilProcess::Start({.state_file = state}), "anvil"));
-  const int port = anvil_->port();
-  rpc_ = std::make_unique<ethereum::HttpEthereumRpc>(
-      http_, anvil_->url(),
-      ethereum::HttpEthereumRpcOptions{.request_timeout = std::chrono::seconds(30),
-                                       .max_attempts = 1});
+  UseRestartableNode();
   ASSERT_NO_FATAL_FAILURE(DeployContracts());
   StartHandler();
   const std::uint64_t before = MinedTransactions();
@@ -354,8 +359,7 @@ TEST_F(StateTransitionAnvilTest, ATransactionLostWithTheNodesPoolIsSentAgainOnce
       before + 1);
 
   anvil_->Stop();  // the chain is saved, the pool is not
-  anvil_.emplace(
-      Unwrap(test_support::AnvilProcess::Start({.port = port, .state_file = state}), "restart"));
+  StartNodeAgain();
   ASSERT_EQ(MinedTransactions(), before);
   ASSERT_NO_FATAL_FAILURE(VerifyUntilSettled(job));
   EXPECT_EQ(SettledBlock(), static_cast<std::int64_t>(kBlock));

@@ -142,6 +142,11 @@ bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
+// The node's answer to a transaction it already has in its pool.
+bool AlreadyInPool(std::string_view message) {
+  return Contains(message, "already known") || Contains(message, "already imported");
+}
+
 }  // namespace
 
 EthereumTransactionManager::EthereumTransactionManager(ethereum::EthereumRpc& rpc,
@@ -328,7 +333,7 @@ Result<TransactionProgress> EthereumTransactionManager::SendAttempt(
     if (sent.error().transient()) {
       return sent.error();
     }
-    if (Contains(message, "already known") || Contains(message, "already imported")) {
+    if (AlreadyInPool(message)) {
       // Sent before a restart: the node has it.
     } else if (Contains(message, "replacement transaction underpriced")) {
       attempt.status = std::string(kRejectedUnderpriced);
@@ -358,8 +363,8 @@ Result<TransactionProgress> EthereumTransactionManager::ResendAttempt(
   ORCH_ASSIGN_OR_RETURN(const BuiltTransaction built,
                         Rebuild(request, options_.chain_id, attempt, key_));
   const Result<eth::Hash32> sent = rpc_.SendRawTransaction(built.raw);
-  if (!sent.ok() && !Contains(sent.error().message(), "already known") &&
-      !Contains(sent.error().message(), "already imported") &&
+  // "nonce too low": an attempt was mined meanwhile, which the next receipt check finds.
+  if (!sent.ok() && !AlreadyInPool(sent.error().message()) &&
       !Contains(sent.error().message(), "nonce too low")) {
     return sent.error();
   }
