@@ -20,13 +20,13 @@ struct TlsOptions {
 /// make the orchestrator read local files or speak other protocols).
 /// Connections, TLS sessions and DNS answers are shared by every call of one client (a libcurl
 /// share with locks), so a request to a host already spoken to skips the TCP and TLS
-/// handshakes (tens to hundreds of milliseconds to a remote RPC provider or prover). A pooled
-/// connection the server has closed is noticed by libcurl and replaced; each call still uses
-/// its own easy handle, so calls stay independent.
+/// handshakes. A pooled connection the server has closed is noticed by libcurl and replaced;
+/// each call still uses its own easy handle, so calls stay independent.
 /// Signals are disabled (CURLOPT_NOSIGNAL), as required in a multi-threaded process.
 /// With TlsOptions, every https request uses their files; a file that cannot be read or used
 /// fails the request with kInvalidArgument (permanent: a configuration error).
-/// Thread-safe: immutable after construction.
+/// Thread-safe: the options are immutable after construction and the shared pool is guarded
+/// by the share's locks.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(std::optional<TlsOptions> tls = std::nullopt);
