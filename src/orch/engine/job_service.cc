@@ -69,11 +69,17 @@ std::chrono::milliseconds JobService::RetryDelay(const HandlerLimits& limits,
 
 Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& before,
                                    const std::vector<OutgoingMessage>& messages,
-                                   const std::optional<DeliveredMessage>& settles) {
+                                   const std::optional<DeliveredMessage>& settles,
+                                   std::optional<JobStatus> via) {
   ORCH_ASSIGN_OR_RETURN(job::Job stored,
                         committer_.UpdateJob(updated, before.version, messages, settles));
-  if (stored.status != before.status) {
-    observer_.OnTransition(stored.type, before.status, stored.status);
+  JobStatus from = before.status;
+  if (via && *via != from) {
+    observer_.OnTransition(stored.type, from, *via);
+    from = *via;
+  }
+  if (stored.status != from) {
+    observer_.OnTransition(stored.type, from, stored.status);
   }
   return stored;
 }
@@ -162,6 +168,13 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
     done.lease.reset();
     done.external_id = *processed;
     done.metadata.common.process_completed_at = ToUnixSeconds(finished);
+    if (limits.verification_polling_delay <= std::chrono::milliseconds::zero()) {
+      // A zero polling delay asks for the check at once: this worker makes it while it still
+      // holds the lease, which saves a queue round trip and two commits per job. A lost lease
+      // shows as a conflict, and the new holder carries on.
+      ORCH_RETURN_IF_ERROR(Verify(locked, done, *handler, limits, std::nullopt));
+      return MessageOutcome::Settled();
+    }
     Result<job::Job> stored = Store(done, locked,
                                     {{queues_.VerificationQueue(job.type), JobMessage(job.id),
                                       limits.verification_polling_delay}});
@@ -246,23 +259,26 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
     return MessageOutcome::Ack();  // completed, failed, or being processed: nothing to check
   }
   ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(job.type));
-  const HandlerLimits limits = LimitsOf(*handler);
+  return Verify(job, job, *handler, LimitsOf(*handler), delivery);
+}
+
+Result<MessageOutcome> JobService::Verify(const job::Job& stored_job, const job::Job& job,
+                                          JobHandler& handler, const HandlerLimits& limits,
+                                          const std::optional<DeliveredMessage>& delivery) {
+  // Right after processing, the stored job is still LockedForProcessing: every outcome below
+  // then also records the PendingVerification step it skipped.
+  const bool after_processing = stored_job.status == JobStatus::kLockedForProcessing;
+  const std::optional<JobStatus> via =
+      after_processing ? std::optional<JobStatus>(job.status) : std::nullopt;
+  const OutgoingMessage poll_again{queues_.VerificationQueue(job.type), JobMessage(job.id),
+                                   limits.verification_polling_delay};
 
   // Verification only reads the outside world, so concurrent verifiers of one job (duplicate
   // messages) are harmless; the compare-and-set of the outcome lets exactly one of them act.
   job::Job working = job;
   working.metadata.common.verification_attempt_no += 1;
   working.metadata.common.verification_started_at = ToUnixSeconds(clock_.Now());
-  Result<Verification> verification = handler->Verify(working);
-  if (!verification.ok()) {
-    if (verification.error().transient()) {
-      observer_.OnFailure(job.type, FailureClass::kTransient);
-      return MessageOutcome::RetryAfter(limits.verification_polling_delay);
-    }
-    working.metadata.common.RecordFailure(
-        fmt::format("Verification failed: {}", verification.error().ToString()));
-    return FailJob(std::move(working), "", FailureClass::kPermanent, delivery);
-  }
+  Result<Verification> verification = handler.Verify(working);
 
   // Every outcome is one change that also settles the message; when another writer was first,
   // the message is acked as a duplicate.
@@ -273,12 +289,25 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
     ORCH_RETURN_IF_ERROR(stored);
     return MessageOutcome::Settled();
   };
+  if (!verification.ok()) {
+    if (verification.error().transient()) {
+      observer_.OnFailure(job.type, FailureClass::kTransient);
+      if (after_processing) {
+        return stored_or_duplicate(Store(job, stored_job, {poll_again}, delivery));
+      }
+      return MessageOutcome::RetryAfter(limits.verification_polling_delay);
+    }
+    working.metadata.common.RecordFailure(
+        fmt::format("Verification failed: {}", verification.error().ToString()));
+    return FailJob(std::move(working), "", FailureClass::kPermanent, delivery);
+  }
+
   switch (verification->outcome) {
     case Verification::Outcome::kVerified: {
       job::Job done = working;
       done.status = JobStatus::kCompleted;
       done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
-      Result<job::Job> stored = Store(done, job, {}, delivery);
+      Result<job::Job> stored = Store(done, stored_job, {}, delivery, via);
       if (stored.ok()) {
         observer_.OnVerified(job.type,
                              Since(clock_.Now(), done.metadata.common.process_started_at));
@@ -299,8 +328,9 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
             FailureClass::kRejected, delivery);
       }
       rejected.status = JobStatus::kVerificationFailed;
-      return stored_or_duplicate(Store(
-          rejected, job, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), {}}}, delivery));
+      return stored_or_duplicate(
+          Store(rejected, stored_job, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), {}}},
+                delivery, via));
     }
     case Verification::Outcome::kPending:
       break;
@@ -309,7 +339,7 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
   if (working.metadata.common.verification_attempt_no >= limits.max_verification_attempts) {
     job::Job timed_out = working;
     timed_out.status = JobStatus::kVerificationTimeout;
-    Result<job::Job> stored = Store(timed_out, job, {}, delivery);
+    Result<job::Job> stored = Store(timed_out, stored_job, {}, delivery, via);
     if (stored.ok()) {
       Alert(*stored, "Job Verification Timeout",
             fmt::format("Job Verification Timeout Alert: Job ID {}, Type {}, Internal_Id {}, "
@@ -319,10 +349,7 @@ Result<MessageOutcome> JobService::VerifyJob(std::string_view id,
     }
     return stored_or_duplicate(std::move(stored));
   }
-  return stored_or_duplicate(Store(working, job,
-                                   {{queues_.VerificationQueue(job.type), JobMessage(job.id),
-                                     limits.verification_polling_delay}},
-                                   delivery));
+  return stored_or_duplicate(Store(working, stored_job, {poll_again}, delivery));
 }
 
 Result<MessageOutcome> JobService::HandleDeadLetter(

@@ -111,9 +111,18 @@ class JobService {
   Result<bool> ReturnLeasedJob(const job::Job& job, bool expired);
   Result<MessageOutcome> FailJob(job::Job job, std::string reason, FailureClass failure,
                                  const std::optional<DeliveredMessage>& delivery);
+  // Verifies `job` (awaiting verification) and stores the outcome as a compare-and-set on
+  // `stored_job`: the same job when a verification message asked, or its LockedForProcessing
+  // version when the worker that processed it verifies at once (zero polling delay).
+  Result<MessageOutcome> Verify(const job::Job& stored_job, const job::Job& job,
+                                JobHandler& handler, const HandlerLimits& limits,
+                                const std::optional<DeliveredMessage>& delivery);
+  // Stores `updated` as a compare-and-set on `before` and reports the transition (through
+  // `via` when one commit makes two steps).
   Result<job::Job> Store(const job::Job& updated, const job::Job& before,
                          const std::vector<OutgoingMessage>& messages = {},
-                         const std::optional<DeliveredMessage>& settles = std::nullopt);
+                         const std::optional<DeliveredMessage>& settles = std::nullopt,
+                         std::optional<job::JobStatus> via = std::nullopt);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
   HandlerLimits LimitsOf(const JobHandler& handler) const;
   std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;

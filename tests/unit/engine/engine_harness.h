@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <vector>
+
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_job_handler.h"
@@ -32,11 +35,45 @@ inline engine::HandlerLimits TestLimits() {
           .lease_duration = seconds(300)};
 }
 
+// Records the status transitions the service reports; ignores its other events. Thread-safe.
+class TransitionRecorder final : public engine::EngineObserver {
+ public:
+  struct Transition {
+    job::JobType type;
+    job::JobStatus from;
+    job::JobStatus to;
+    bool operator==(const Transition&) const = default;
+  };
+
+  void OnTransition(job::JobType type, job::JobStatus from, job::JobStatus to) override {
+    std::lock_guard lock(mutex_);
+    transitions_.push_back({type, from, to});
+  }
+  void OnFailure(job::JobType, engine::FailureClass) override {}
+  void OnProcessed(job::JobType, std::chrono::milliseconds) override {}
+  void OnVerified(job::JobType, std::chrono::milliseconds) override {}
+  void OnLeaseHealed(job::JobType) override {}
+  void OnAlertSent() override {}
+  void OnCompleted(const job::Job&) override {}
+
+  std::vector<Transition> transitions() const {
+    std::lock_guard lock(mutex_);
+    return transitions_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Transition> transitions_;
+};
+
 class EngineHarness : public ::testing::Test {
  protected:
+  // The limits of every fake handler; fixtures override it to test other settings.
+  virtual engine::HandlerLimits HandlerLimitsForTest() const { return TestLimits(); }
+
   void SetUp() override {
     for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
-      auto handler = std::make_unique<FakeJobHandler>(type, TestLimits());
+      auto handler = std::make_unique<FakeJobHandler>(type, HandlerLimitsForTest());
       handlers_by_type_[type] = handler.get();
       registry_.Register(std::move(handler));
     }
@@ -154,7 +191,7 @@ class EngineHarness : public ::testing::Test {
   engine::HandlerRegistry registry_;
   std::map<job::JobType, FakeJobHandler*> handlers_by_type_;
   alert::RecordingAlerter alerter_;
-  engine::NullEngineObserver observer_;
+  TransitionRecorder observer_;
   FakeChainHead chain_;
   engine::PipelineOptions pipeline_{.min_block = 1, .snos_job_buffer_size = 5};
   std::unique_ptr<engine::JobService> service_;

@@ -267,5 +267,82 @@ TEST_F(JobServiceTest, MalformedAndUnknownMessagesAreDropped) {
   EXPECT_EQ(unknown->action, engine::MessageOutcome::Action::kAck);
 }
 
+// A handler whose verification polling delay is zero is verified by the worker that processed
+// it, while it still holds the lease: one commit instead of a queue round trip and two.
+class ZeroPollingDelayTest : public JobServiceTest {
+ protected:
+  engine::HandlerLimits HandlerLimitsForTest() const override {
+    engine::HandlerLimits limits = TestLimits();
+    limits.verification_polling_delay = milliseconds(0);
+    return limits;
+  }
+};
+
+using Transition = TransitionRecorder::Transition;
+
+TEST_F(ZeroPollingDelayTest, TheWorkerThatProcessedAJobVerifiesItInTheSameCommit) {
+  const job::Job created = Create(JobType::kSnosRun, 7);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  const job::Job done = Reload(created);
+  EXPECT_EQ(done.status, JobStatus::kCompleted);
+  EXPECT_EQ(done.version, 2) << "one update to lock, one to complete";
+  EXPECT_EQ(done.external_id, job::ExternalId(std::string("task-7")));
+  EXPECT_FALSE(done.lease.has_value());
+  EXPECT_EQ(done.metadata.common.verification_attempt_no, 1u);
+  EXPECT_TRUE(done.metadata.common.process_completed_at.has_value());
+  EXPECT_TRUE(done.metadata.common.verification_completed_at.has_value());
+  EXPECT_EQ(Visible(layout_->VerificationQueue(JobType::kSnosRun)), 0u);
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kSnosRun)), 0u);
+  const std::vector<Transition> expected = {
+      {JobType::kSnosRun, JobStatus::kCreated, JobStatus::kLockedForProcessing},
+      {JobType::kSnosRun, JobStatus::kLockedForProcessing, JobStatus::kPendingVerification},
+      {JobType::kSnosRun, JobStatus::kPendingVerification, JobStatus::kCompleted}};
+  EXPECT_EQ(observer_.transitions(), expected) << "metrics see the step the commit skipped";
+}
+
+TEST_F(ZeroPollingDelayTest, APendingOutcomeIsPolledThroughTheVerificationQueue) {
+  const job::Job created = Create(JobType::kProofCreation, 3);
+  Handler(JobType::kProofCreation).ScriptVerify(3, engine::Verification::Pending());
+  ASSERT_TRUE(Handled(Process(JobType::kProofCreation)));
+  job::Job pending = Reload(created);
+  EXPECT_EQ(pending.status, JobStatus::kPendingVerification);
+  EXPECT_EQ(pending.metadata.common.verification_attempt_no, 1u) << "the inline check counts";
+  EXPECT_FALSE(pending.lease.has_value());
+  ASSERT_EQ(Visible(layout_->VerificationQueue(JobType::kProofCreation)), 1u);
+
+  ASSERT_TRUE(Handled(Verify(JobType::kProofCreation)));
+  const job::Job done = Reload(created);
+  EXPECT_EQ(done.status, JobStatus::kCompleted);
+  EXPECT_EQ(done.metadata.common.verification_attempt_no, 2u);
+}
+
+TEST_F(ZeroPollingDelayTest, ATransientVerificationErrorLeavesTheJobToTheVerificationQueue) {
+  const job::Job created = Create(JobType::kDataSubmission, 4);
+  Handler(JobType::kDataSubmission).ScriptVerify(4, Error::Unavailable("node down"));
+  ASSERT_TRUE(Handled(Process(JobType::kDataSubmission)));
+  EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
+  EXPECT_EQ(Handler(JobType::kDataSubmission).ProcessCalls(4), 1);
+  ASSERT_TRUE(Handled(Verify(JobType::kDataSubmission)));
+  EXPECT_EQ(Reload(created).status, JobStatus::kCompleted);
+  EXPECT_EQ(Handler(JobType::kDataSubmission).ProcessCalls(4), 1) << "not processed again";
+}
+
+TEST_F(ZeroPollingDelayTest, ARejectionReprocessesThenFailsWithOneAlert) {
+  const job::Job created = Create(JobType::kStateTransition, 5);
+  Handler(JobType::kStateTransition).ScriptVerify(5, engine::Verification::Rejected("reverted"));
+  Handler(JobType::kStateTransition).ScriptVerify(5, engine::Verification::Rejected("again"));
+  ASSERT_TRUE(Handled(Process(JobType::kStateTransition)));
+  EXPECT_EQ(Reload(created).status, JobStatus::kVerificationFailed);
+  ASSERT_TRUE(Handled(Process(JobType::kStateTransition)));
+  const job::Job failed = Reload(created);
+  EXPECT_EQ(failed.status, JobStatus::kFailed);
+  EXPECT_NE(failed.metadata.common.failure_reason->find("Max process attempts reached: 2"),
+            std::string::npos);
+  EXPECT_EQ(Handler(JobType::kStateTransition).ProcessCalls(5), 2);
+  EXPECT_EQ(alerter_.alerts().size(), 1u);
+  EXPECT_FALSE(Process(JobType::kStateTransition).has_value());
+  EXPECT_FALSE(Verify(JobType::kStateTransition).has_value());
+}
+
 }  // namespace
 }  // namespace orch::testing
