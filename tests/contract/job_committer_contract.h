@@ -48,6 +48,9 @@ class JobCommitterContract : public ::testing::TestWithParam<CommitterCase> {
   job::Job MakeJob(std::uint64_t block) {
     return job::NewJob(job::JobType::kSnosRun, block, job::JobMetadata{}, clock_.Now());
   }
+  job::Job MakeFollowUp(std::uint64_t block) {
+    return job::NewJob(job::JobType::kProofCreation, block, job::JobMetadata{}, clock_.Now());
+  }
 
   std::vector<std::string> Bodies(const std::string& queue_name) {
     auto messages = queue_->Receive(queue_name, 100, std::chrono::milliseconds(0));
@@ -97,7 +100,7 @@ TEST_P(JobCommitterContract, UpdateSendsItsMessagesAndSettlesTheDelivery) {
   changed.status = job::JobStatus::kPendingVerification;
   auto stored =
       committer_->UpdateJob(changed, job.version, {{"verify", "job-5", std::chrono::seconds(10)}},
-                            engine::DeliveredMessage{"process", delivered->front().receipt});
+                            engine::DeliveredMessage{"process", delivered->front().receipt}, {});
   ASSERT_TRUE(stored.ok()) << stored.error().ToString();
   EXPECT_EQ(stored->version, job.version + 1);
   EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kPendingVerification);
@@ -115,12 +118,15 @@ TEST_P(JobCommitterContract, LostCompareAndSetSendsNothingAndLeavesTheDelivery) 
   auto delivered = queue_->Receive("process", 1, std::chrono::milliseconds(0));
   ASSERT_TRUE(store_->UpdateJob(job, job.version).ok());  // another writer first
 
+  const job::Job follow_up = MakeFollowUp(6);
   auto stored =
       committer_->UpdateJob(job, job.version, {{"verify", "job-6", {}}},
-                            engine::DeliveredMessage{"process", delivered->front().receipt});
+                            engine::DeliveredMessage{"process", delivered->front().receipt},
+                            {{follow_up, {"process", "follow-up-6", {}}}});
   ASSERT_FALSE(stored.ok());
   EXPECT_EQ(stored.error().code(), ErrorCode::kConflict);
   EXPECT_TRUE(Bodies("verify").empty());
+  EXPECT_FALSE(store_->FindJob(follow_up.type, 6)->has_value()) << "no follow-up either";
   clock_.Advance(std::chrono::hours(1));
   EXPECT_EQ(Bodies("process"), std::vector<std::string>{"job-6"})
       << "not acknowledged: delivered again after its visibility timeout";
@@ -134,16 +140,42 @@ TEST_P(JobCommitterContract, AFailingAcknowledgementRollsBackOnlyInOneTransactio
   job::Job changed = job;
   changed.status = job::JobStatus::kPendingVerification;
   auto stored = committer_->UpdateJob(changed, job.version, {{"verify", "job-7", {}}},
-                                      engine::DeliveredMessage{"process", "not-a-receipt"});
+                                      engine::DeliveredMessage{"process", "not-a-receipt"},
+                                      {{MakeFollowUp(7), {"process", "follow-up-7", {}}}});
   ASSERT_FALSE(stored.ok());
   EXPECT_NE(stored.error().message().find("not-a-receipt"), std::string::npos);
   if (GetParam().one_transaction) {
     EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kCreated);
     EXPECT_TRUE(Bodies("verify").empty()) << "the send rolled back with the job change";
+    EXPECT_FALSE(store_->FindJob(job::JobType::kProofCreation, 7)->has_value());
+    EXPECT_TRUE(Bodies("process").empty());
   } else {
     EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kPendingVerification);
     EXPECT_EQ(Bodies("verify"), std::vector<std::string>{"job-7"});
+    EXPECT_TRUE(store_->FindJob(job::JobType::kProofCreation, 7)->has_value());
+    EXPECT_EQ(Bodies("process"), std::vector<std::string>{"follow-up-7"});
   }
+}
+
+TEST_P(JobCommitterContract, UpdateCreatesItsFollowUpsUnlessTheyExist) {
+  const job::Job job = MakeJob(8);
+  ASSERT_TRUE(store_->InsertIfAbsent(job).ok());
+  const job::Job existing = MakeFollowUp(9);
+  ASSERT_TRUE(store_->InsertIfAbsent(existing).ok());
+  job::Job changed = job;
+  changed.status = job::JobStatus::kCompleted;
+  auto stored = committer_->UpdateJob(changed, job.version, {}, std::nullopt,
+                                      {{MakeFollowUp(8), {"process", "follow-up-8", {}}},
+                                       {MakeFollowUp(9), {"process", "follow-up-9", {}}}});
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kCompleted);
+  auto created = store_->FindJob(job::JobType::kProofCreation, 8);
+  ASSERT_TRUE(created->has_value());
+  EXPECT_EQ((*created)->status, job::JobStatus::kCreated);
+  EXPECT_EQ((*store_->FindJob(job::JobType::kProofCreation, 9))->id, existing.id)
+      << "the existing job stays";
+  EXPECT_EQ(Bodies("process"), std::vector<std::string>{"follow-up-8"})
+      << "a message for the new job only";
 }
 
 }  // namespace orch::testing

@@ -16,10 +16,12 @@ Engine::Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& commit
       options_(std::move(options)),
       queues_(queues),
       handlers_(handlers),
+      follow_ups_(store, chain, queues.layer(), options_.pipeline),
       jobs_(store, queue, committer, alerter, handlers, queues, clock, *this,
             {.instance_id = options_.instance_id,
              .orchestrator_version = options_.orchestrator_version,
-             .limit_overrides = options_.limits}),
+             .limit_overrides = options_.limits},
+            &follow_ups_),
       triggers_(store, jobs_, chain, queues.layer(), options_.pipeline),
       workers_(queue, Consumers()) {}
 
@@ -168,7 +170,13 @@ void Engine::OnLeaseHealed(job::JobType type) { observer_.OnLeaseHealed(type); }
 void Engine::OnAlertSent() { observer_.OnAlertSent(); }
 void Engine::OnCompleted(const job::Job& job) {
   observer_.OnCompleted(job);
-  WakeTriggers();
+  // The completing commit created the job's follow-ups; what it could not decide runs here, on
+  // the worker, with no hand-over to the scheduler. The scheduler's tick remains the safety net.
+  if (Result<int> created = triggers_.RunAfterCompletion(job); !created.ok()) {
+    spdlog::warn("triggers after {} {}: {}; the scheduler runs them", job::ToString(job.type),
+                 job.internal_id, created.error().message());
+    WakeTriggers();
+  }
 }
 
 }  // namespace orch::engine

@@ -9,6 +9,7 @@
 
 #include "orch/engine/chain_head.h"
 #include "orch/engine/engine_observer.h"
+#include "orch/engine/follow_up_planner.h"
 #include "orch/engine/job_service.h"
 #include "orch/engine/pipeline_triggers.h"
 #include "orch/engine/worker_pool.h"
@@ -18,7 +19,8 @@ namespace orch::engine {
 struct EngineOptions {
   std::string instance_id;
   std::string orchestrator_version = "0.1.0";
-  /// Triggers run on this tick, and at once whenever a job completes.
+  /// Every trigger runs on this tick; a completion creates what it allows at once
+  /// (PipelineTriggers::RunAfterCompletion, on the worker that completed the job).
   std::chrono::milliseconds trigger_interval{std::chrono::seconds(10)};
   /// Expired leases and stalled jobs are looked for on this tick.
   std::chrono::milliseconds sweep_interval{std::chrono::seconds(5)};
@@ -35,10 +37,10 @@ struct EngineOptions {
 };
 
 /// The running job engine of one process: queue consumers for every job type, the
-/// dead-letter and trigger queues, and a scheduler thread that runs the triggers (on its tick
-/// and when a job completes) and the lease sweeper. Start once; Stop stops taking work and
-/// lets in-flight jobs finish within the timeout, releasing the leases of those that do not.
-/// Thread-safe; collaborators must outlive it.
+/// dead-letter and trigger queues, and a scheduler thread that runs the triggers on its tick
+/// and the lease sweeper. The worker that completes a job creates its follow-up jobs. Start once;
+/// Stop stops taking work and lets in-flight jobs finish within the timeout, releasing the leases
+/// of those that do not. Thread-safe; collaborators must outlive it.
 class Engine final : private EngineObserver {
  public:
   Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
@@ -63,7 +65,8 @@ class Engine final : private EngineObserver {
   Result<void> SweepOnce();
 
  private:
-  // EngineObserver: forwards to the caller's observer; completions also wake the triggers.
+  // EngineObserver: forwards to the caller's observer; a completion also runs its follow-up
+  // trigger (or, if that fails, wakes the scheduler).
   void OnTransition(job::JobType type, job::JobStatus from, job::JobStatus to) override;
   void OnFailure(job::JobType type, FailureClass failure) override;
   void OnProcessed(job::JobType type, std::chrono::milliseconds duration) override;
@@ -82,6 +85,7 @@ class Engine final : private EngineObserver {
   const EngineOptions options_;
   const QueueLayout& queues_;
   const HandlerRegistry& handlers_;
+  FollowUpPlanner follow_ups_;
   JobService jobs_;
   PipelineTriggers triggers_;
 

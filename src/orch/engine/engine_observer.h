@@ -9,8 +9,9 @@ namespace orch::engine {
 /// Why a processing attempt did not succeed, for metrics.
 enum class FailureClass { kTransient, kPermanent, kRejected };
 
-/// Receives the engine's events: metrics record them, the scheduler wakes triggers on
-/// completions. Called on worker threads; implementations are thread-safe and quick (no I/O).
+/// Receives the engine's events: metrics record them; the engine creates follow-up jobs on
+/// completions. Called on worker threads after the change is committed; implementations are
+/// thread-safe, and quick unless they do the engine's own work.
 class EngineObserver {
  public:
   virtual ~EngineObserver() = default;

@@ -48,10 +48,13 @@ class JobCommitter {
   virtual Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) = 0;
 
   /// JobStore::UpdateJob (compare-and-set on `expected_version`; kConflict when another writer
-  /// was first, and then nothing is sent or acked), then sends `messages` and acks `settles`.
+  /// was first, and then nothing else happens), then inserts each of `creates` unless its
+  /// (type, internal_id) exists (sending its message when inserted), sends `messages` and acks
+  /// `settles`.
   virtual Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
                                      const std::vector<OutgoingMessage>& messages,
-                                     const std::optional<DeliveredMessage>& settles) = 0;
+                                     const std::optional<DeliveredMessage>& settles,
+                                     const std::vector<NewJob>& creates) = 0;
 };
 
 /// The step-by-step JobCommitter for any store and queue (e.g. SQS with PostgreSQL).
@@ -63,7 +66,8 @@ class StoreThenQueueCommitter final : public JobCommitter {
   Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) override;
   Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
                              const std::vector<OutgoingMessage>& messages,
-                             const std::optional<DeliveredMessage>& settles) override;
+                             const std::optional<DeliveredMessage>& settles,
+                             const std::vector<NewJob>& creates) override;
 
  private:
   store::JobStore& store_;

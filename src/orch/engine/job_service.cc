@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "orch/job/job_state_machine.h"
 
@@ -41,7 +42,7 @@ std::chrono::milliseconds Since(TimePoint now, std::optional<std::int64_t> start
 JobService::JobService(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
                        alert::Alerter& alerter, const HandlerRegistry& handlers,
                        const QueueLayout& queues, const Clock& clock, EngineObserver& observer,
-                       JobServiceOptions options)
+                       JobServiceOptions options, FollowUpPlanner* follow_ups)
     : store_(store),
       queue_(queue),
       committer_(committer),
@@ -50,7 +51,8 @@ JobService::JobService(store::JobStore& store, queue::Queue& queue, JobCommitter
       queues_(queues),
       clock_(clock),
       observer_(observer),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      follow_ups_(follow_ups) {}
 
 HandlerLimits JobService::LimitsOf(const JobHandler& handler) const {
   const auto it = options_.limit_overrides.find(handler.type());
@@ -70,9 +72,10 @@ std::chrono::milliseconds JobService::RetryDelay(const HandlerLimits& limits,
 Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& before,
                                    const std::vector<OutgoingMessage>& messages,
                                    const std::optional<DeliveredMessage>& settles,
-                                   std::optional<JobStatus> via) {
+                                   std::optional<JobStatus> via,
+                                   const std::vector<NewJob>& creates) {
   ORCH_ASSIGN_OR_RETURN(job::Job stored,
-                        committer_.UpdateJob(updated, before.version, messages, settles));
+                        committer_.UpdateJob(updated, before.version, messages, settles, creates));
   JobStatus from = before.status;
   if (via && *via != from) {
     observer_.OnTransition(stored.type, from, *via);
@@ -99,6 +102,12 @@ Result<store::InsertOutcome> JobService::CreateJob(job::JobType type, std::uint6
 
 Result<std::vector<store::InsertOutcome>> JobService::CreateJobs(
     job::JobType type, const std::vector<std::uint64_t>& internal_ids) {
+  ORCH_ASSIGN_OR_RETURN(std::vector<NewJob> jobs, BuildNewJobs(type, internal_ids));
+  return committer_.InsertJobs(jobs);
+}
+
+Result<std::vector<NewJob>> JobService::BuildNewJobs(
+    job::JobType type, const std::vector<std::uint64_t>& internal_ids) {
   ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
   std::vector<NewJob> jobs;
   jobs.reserve(internal_ids.size());
@@ -112,7 +121,34 @@ Result<std::vector<store::InsertOutcome>> JobService::CreateJobs(
     OutgoingMessage message{queues_.ProcessingQueue(type), JobMessage(job.id), {}};
     jobs.push_back({std::move(job), std::move(message)});
   }
-  return committer_.InsertJobs(jobs);
+  return jobs;
+}
+
+std::vector<NewJob> JobService::FollowUpsOf(const job::Job& job) {
+  std::vector<NewJob> jobs;
+  if (follow_ups_ == nullptr) {
+    return jobs;
+  }
+  Result<std::vector<PlannedJob>> planned = follow_ups_->Plan(job);
+  if (!planned.ok()) {
+    spdlog::warn("{} {}: could not plan its follow-up jobs ({}); the triggers create them",
+                 job::ToString(job.type), job.internal_id, planned.error().message());
+    return jobs;
+  }
+  for (const PlannedJob& next : *planned) {
+    if (!handlers_.Has(next.type)) {
+      continue;
+    }
+    Result<std::vector<NewJob>> built = BuildNewJobs(next.type, {next.internal_id});
+    if (!built.ok()) {
+      spdlog::warn("{} {}: could not build its follow-up {} ({}); the triggers create it",
+                   job::ToString(job.type), job.internal_id, job::ToString(next.type),
+                   built.error().message());
+      continue;
+    }
+    std::move(built->begin(), built->end(), std::back_inserter(jobs));
+  }
+  return jobs;
 }
 
 Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
@@ -231,7 +267,7 @@ Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason, Fai
   }
   job.status = JobStatus::kFailed;
   job.lease.reset();
-  Result<job::Job> stored = committer_.UpdateJob(job, before.version, {}, delivery);
+  Result<job::Job> stored = committer_.UpdateJob(job, before.version, {}, delivery, {});
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
     return MessageOutcome::Ack();
   }
@@ -307,7 +343,7 @@ Result<MessageOutcome> JobService::Verify(const job::Job& stored_job, const job:
       job::Job done = working;
       done.status = JobStatus::kCompleted;
       done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
-      Result<job::Job> stored = Store(done, stored_job, {}, delivery, via);
+      Result<job::Job> stored = Store(done, stored_job, {}, delivery, via, FollowUpsOf(done));
       if (stored.ok()) {
         observer_.OnVerified(job.type,
                              Since(clock_.Now(), done.metadata.common.process_started_at));

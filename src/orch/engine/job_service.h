@@ -8,6 +8,7 @@
 #include "orch/alert/alerter.h"
 #include "orch/common/clock.h"
 #include "orch/engine/engine_observer.h"
+#include "orch/engine/follow_up_planner.h"
 #include "orch/engine/handler_registry.h"
 #include "orch/engine/job_committer.h"
 #include "orch/engine/queue_layout.h"
@@ -55,9 +56,12 @@ struct MessageOutcome {
 /// Thread-safe; collaborators must outlive it.
 class JobService {
  public:
+  /// With `follow_ups`, the commit that completes a job also creates the jobs it allows;
+  /// without, only the triggers create jobs.
   JobService(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
              alert::Alerter& alerter, const HandlerRegistry& handlers, const QueueLayout& queues,
-             const Clock& clock, EngineObserver& observer, JobServiceOptions options);
+             const Clock& clock, EngineObserver& observer, JobServiceOptions options,
+             FollowUpPlanner* follow_ups = nullptr);
 
   /// Creates the job of `type` for `internal_id` unless it exists, and enqueues it for
   /// processing. Returns the job and whether this call created it.
@@ -122,7 +126,14 @@ class JobService {
   Result<job::Job> Store(const job::Job& updated, const job::Job& before,
                          const std::vector<OutgoingMessage>& messages = {},
                          const std::optional<DeliveredMessage>& settles = std::nullopt,
-                         std::optional<job::JobStatus> via = std::nullopt);
+                         std::optional<job::JobStatus> via = std::nullopt,
+                         const std::vector<NewJob>& creates = {});
+  // The new jobs of `type` for `internal_ids` with their messages, built by their handler.
+  Result<std::vector<NewJob>> BuildNewJobs(job::JobType type,
+                                           const std::vector<std::uint64_t>& internal_ids);
+  // The jobs the completion of `job` allows (FollowUpPlanner); none when planning fails, and
+  // then the triggers create them.
+  std::vector<NewJob> FollowUpsOf(const job::Job& job);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
   HandlerLimits LimitsOf(const JobHandler& handler) const;
   std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;
@@ -136,6 +147,7 @@ class JobService {
   const Clock& clock_;
   EngineObserver& observer_;
   const JobServiceOptions options_;
+  FollowUpPlanner* const follow_ups_;
 };
 
 }  // namespace orch::engine

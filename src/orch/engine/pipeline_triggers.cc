@@ -110,6 +110,14 @@ Result<int> PipelineTriggers::RunStateTransition() {
   return outcome.inserted ? 1 : 0;
 }
 
+Result<int> PipelineTriggers::RunAfterCompletion(const job::Job& job) {
+  if (job.type == JobType::kStateTransition ||
+      PredecessorOf(layer_, JobType::kStateTransition) == job.type) {
+    return RunStateTransition();
+  }
+  return 0;
+}
+
 Result<int> PipelineTriggers::RunAll() {
   int created = 0;
   for (JobType type : PipelineJobTypes(layer_)) {

@@ -8,20 +8,11 @@
 
 #include "orch/engine/chain_head.h"
 #include "orch/engine/job_service.h"
+#include "orch/engine/pipeline_options.h"
 #include "orch/engine/queue_layout.h"
 #include "orch/store/job_store.h"
 
 namespace orch::engine {
-
-struct PipelineOptions {
-  std::uint64_t min_block = 0;
-  std::optional<std::uint64_t> max_block;
-  /// How far ahead of settlement SNOS runs may go: SnosRun(N) exists only for
-  /// N < first unsettled block + buffer.
-  std::uint64_t snos_job_buffer_size = 50;
-  /// Per trigger run, at most this many jobs of one type are created.
-  std::uint32_t max_jobs_per_run = 500;
-};
 
 /// Decides which jobs of the per-block pipeline to create (architecture.md §1):
 ///  - SnosRun for every block from the first unsettled one (at least min_block) up to the
@@ -45,6 +36,12 @@ class PipelineTriggers {
   /// Runs one trigger by the reference's name (TriggerNames). Errors: kInvalidArgument for
   /// other names.
   Result<int> RunByName(std::string_view name);
+
+  /// Runs after `job` completed, whose commit already created the follow-ups FollowUpPlanner
+  /// chose: makes the settlement decision a concurrent completion may have hidden from the
+  /// planner (RunStateTransition after a DataSubmission or a StateTransition). Reads first and
+  /// writes only when a settlement is due. Returns the jobs created.
+  Result<int> RunAfterCompletion(const job::Job& job);
 
   Result<int> RunSnos();
   Result<int> RunSuccessor(job::JobType type);

@@ -40,14 +40,28 @@ Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
 
 Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t expected_version,
                                             const std::vector<OutgoingMessage>& messages,
-                                            const std::optional<DeliveredMessage>& settles) {
+                                            const std::optional<DeliveredMessage>& settles,
+                                            const std::vector<NewJob>& creates) {
   for (const OutgoingMessage& message : messages) {
     ORCH_RETURN_IF_ERROR(queue_.RequireQueue(message.queue));
   }
+  for (const NewJob& new_job : creates) {
+    ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message.queue));
+  }
   job::Job stored;
+  std::vector<std::string_view> created_queues;
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
       sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
         ORCH_ASSIGN_OR_RETURN(stored, store_.UpdateJobIn(session, job, expected_version));
+        for (const NewJob& new_job : creates) {
+          ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
+                                store_.InsertIfAbsentIn(session, new_job.job));
+          if (outcome.inserted) {
+            ORCH_RETURN_IF_ERROR(queue_.SendIn(session, new_job.message.queue, new_job.message.body,
+                                               new_job.message.delay));
+            created_queues.push_back(new_job.message.queue);
+          }
+        }
         for (const OutgoingMessage& message : messages) {
           ORCH_RETURN_IF_ERROR(queue_.SendIn(session, message.queue, message.body, message.delay));
         }
@@ -58,6 +72,9 @@ Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t ex
       }));
   for (const OutgoingMessage& message : messages) {
     queue_.NotifySent(message.queue);
+  }
+  for (std::string_view queue : created_queues) {
+    queue_.NotifySent(queue);
   }
   return stored;
 }

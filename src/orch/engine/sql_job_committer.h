@@ -17,7 +17,8 @@ class SqlJobCommitter final : public JobCommitter {
   Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) override;
   Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
                              const std::vector<OutgoingMessage>& messages,
-                             const std::optional<DeliveredMessage>& settles) override;
+                             const std::optional<DeliveredMessage>& settles,
+                             const std::vector<NewJob>& creates) override;
 
  private:
   sql::SqlDatabase& database_;

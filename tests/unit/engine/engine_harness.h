@@ -14,6 +14,7 @@
 #include "tests/fakes/fake_job_handler.h"
 #include "tests/fakes/recording_alerter.h"
 
+#include "orch/engine/follow_up_planner.h"
 #include "orch/engine/job_service.h"
 #include "orch/engine/pipeline_triggers.h"
 #include "orch/engine/sql_job_committer.h"
@@ -70,6 +71,9 @@ class EngineHarness : public ::testing::Test {
  protected:
   // The limits of every fake handler; fixtures override it to test other settings.
   virtual engine::HandlerLimits HandlerLimitsForTest() const { return TestLimits(); }
+  // Whether completing a job also creates its follow-ups (as in the engine), or only the
+  // triggers create jobs.
+  virtual bool CreateFollowUpsOnCompletion() const { return false; }
 
   void SetUp() override {
     for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
@@ -84,6 +88,7 @@ class EngineHarness : public ::testing::Test {
   void OpenFreshDatabase() {
     triggers_.reset();
     service_.reset();
+    follow_ups_.reset();
     committer_.reset();
     queue_.reset();
     store_.reset();
@@ -97,9 +102,13 @@ class EngineHarness : public ::testing::Test {
       ASSERT_TRUE(queue_->CreateQueue(config).ok());
     }
     committer_ = std::make_unique<engine::SqlJobCommitter>(database_->database(), *store_, *queue_);
+    if (CreateFollowUpsOnCompletion()) {
+      follow_ups_ =
+          std::make_unique<engine::FollowUpPlanner>(*store_, chain_, engine::Layer::kL2, pipeline_);
+    }
     service_ = std::make_unique<engine::JobService>(
         *store_, *queue_, *committer_, alerter_, registry_, *layout_, clock_, observer_,
-        engine::JobServiceOptions{.instance_id = "test-instance"});
+        engine::JobServiceOptions{.instance_id = "test-instance"}, follow_ups_.get());
     triggers_ = std::make_unique<engine::PipelineTriggers>(*store_, *service_, chain_,
                                                            engine::Layer::kL2, pipeline_);
   }
@@ -194,6 +203,7 @@ class EngineHarness : public ::testing::Test {
   TransitionRecorder observer_;
   FakeChainHead chain_;
   engine::PipelineOptions pipeline_{.min_block = 1, .snos_job_buffer_size = 5};
+  std::unique_ptr<engine::FollowUpPlanner> follow_ups_;
   std::unique_ptr<engine::JobService> service_;
   std::unique_ptr<engine::PipelineTriggers> triggers_;
 };

@@ -344,5 +344,39 @@ TEST_F(ZeroPollingDelayTest, ARejectionReprocessesThenFailsWithOneAlert) {
   EXPECT_FALSE(Verify(JobType::kStateTransition).has_value());
 }
 
+class FollowUpsOnCompletionTest : public JobServiceTest {
+ protected:
+  bool CreateFollowUpsOnCompletion() const override { return true; }
+};
+
+TEST_F(FollowUpsOnCompletionTest, TheCommitThatCompletesAJobCreatesItsFollowUp) {
+  const job::Job created = Create(JobType::kSnosRun, 7);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  EXPECT_FALSE(store_->FindJob(JobType::kProofCreation, 7)->has_value()) << "not before";
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Handled(Verify(JobType::kSnosRun)));
+  EXPECT_EQ(Reload(created).status, JobStatus::kCompleted);
+  const auto follow_up = store_->FindJob(JobType::kProofCreation, 7);
+  ASSERT_TRUE(follow_up->has_value());
+  EXPECT_EQ((*follow_up)->status, JobStatus::kCreated);
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kProofCreation)), 1u);
+  ASSERT_TRUE(Handled(Process(JobType::kProofCreation)));
+  EXPECT_EQ(Reload(**follow_up).status, JobStatus::kPendingVerification);
+}
+
+TEST_F(FollowUpsOnCompletionTest, AFailedVerificationCreatesNothing) {
+  Create(JobType::kSnosRun, 8);
+  Handler(JobType::kSnosRun).ScriptVerify(8, engine::Verification::Rejected("bad"));
+  Handler(JobType::kSnosRun).ScriptVerify(8, engine::Verification::Rejected("bad again"));
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Handled(Verify(JobType::kSnosRun)));
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  clock_.Advance(seconds(30));
+  ASSERT_TRUE(Handled(Verify(JobType::kSnosRun)));
+  EXPECT_EQ((*store_->FindJob(JobType::kSnosRun, 8))->status, JobStatus::kFailed);
+  EXPECT_FALSE(store_->FindJob(JobType::kProofCreation, 8)->has_value());
+}
+
 }  // namespace
 }  // namespace orch::testing
