@@ -8,6 +8,7 @@
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
 
+#include "orch/engine/queue_layout.h"
 #include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
@@ -176,6 +177,57 @@ TEST_P(JobCommitterContract, UpdateCreatesItsFollowUpsUnlessTheyExist) {
       << "the existing job stays";
   EXPECT_EQ(Bodies("process"), std::vector<std::string>{"follow-up-8"})
       << "a message for the new job only";
+}
+
+TEST_P(JobCommitterContract, ReceiveAndClaimClaimsTheJobsItIsToldToAndAcknowledgesTheirMessages) {
+  const job::Job taken = MakeJob(10);
+  const job::Job declined = MakeJob(11);
+  ASSERT_TRUE(store_->InsertIfAbsent(taken).ok());
+  ASSERT_TRUE(store_->InsertIfAbsent(declined).ok());
+  const std::string unknown = engine::JobMessage("00000000-0000-4000-8000-000000000000");
+  for (const std::string& body : {engine::JobMessage(taken.id), engine::JobMessage(declined.id),
+                                  unknown, std::string("not json")}) {
+    ASSERT_TRUE(queue_->Send("process", body, {}).ok());
+  }
+  std::vector<std::string> asked;
+  auto received = committer_->ReceiveAndClaim(
+      "process", 10, std::chrono::milliseconds(0),
+      [&](const job::Job& stored) -> std::optional<job::Job> {
+        asked.push_back(stored.id);
+        if (stored.id != taken.id) {
+          return std::nullopt;
+        }
+        job::Job locked = stored;
+        locked.status = job::JobStatus::kLockedForProcessing;
+        locked.lease = job::Lease{"me", clock_.Now() + std::chrono::minutes(5), stored.status};
+        return locked;
+      });
+  ASSERT_TRUE(received.ok()) << received.error().ToString();
+  ASSERT_EQ(received->size(), 4u);
+  int claimed = 0;
+  for (const engine::ReceivedMessage& item : *received) {
+    if (item.claimed) {
+      ++claimed;
+      EXPECT_EQ(item.claimed->id, taken.id);
+      EXPECT_EQ(item.claimed->version, taken.version + 1);
+      EXPECT_EQ(item.claimed_from, job::JobStatus::kCreated);
+      EXPECT_EQ(item.message.body, engine::JobMessage(taken.id));
+    }
+  }
+  EXPECT_EQ(claimed, 1);
+  std::sort(asked.begin(), asked.end());
+  std::vector<std::string> stored_ids = {taken.id, declined.id};
+  std::sort(stored_ids.begin(), stored_ids.end());
+  EXPECT_EQ(asked, stored_ids) << "asked about the stored jobs only";
+  EXPECT_EQ(store_->GetJob(taken.id)->status, job::JobStatus::kLockedForProcessing);
+  EXPECT_EQ(store_->GetJob(taken.id)->lease->owner, "me");
+  EXPECT_EQ(store_->GetJob(declined.id)->status, job::JobStatus::kCreated);
+
+  clock_.Advance(std::chrono::hours(1));  // past the visibility timeout
+  std::vector<std::string> again = {engine::JobMessage(declined.id), unknown, "not json"};
+  std::sort(again.begin(), again.end());
+  EXPECT_EQ(Bodies("process"), again)
+      << "the unclaimed messages come back; the claimed one was acknowledged";
 }
 
 }  // namespace orch::testing

@@ -39,22 +39,27 @@ std::vector<WorkerPool::Consumer> Engine::Consumers() {
     const std::string processing = queues_.ProcessingQueue(type);
     consumers.push_back(
         {processing, concurrency,
-         [this, processing](const queue::Message& message) -> Result<MessageOutcome> {
-           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(message.body));
-           return jobs_.ProcessJob(id, DeliveredMessage{processing, message.receipt});
+         [this, processing](const ReceivedMessage& received) {
+           return jobs_.ProcessReceived(received,
+                                        DeliveredMessage{processing, received.message.receipt});
+         },
+         [this, processing](std::uint32_t max_messages, std::chrono::milliseconds wait,
+                            const std::stop_token& stop) {
+           return jobs_.ReceiveForProcessing(processing, max_messages, wait, stop);
          }});
     const std::string verification = queues_.VerificationQueue(type);
     consumers.push_back(
         {verification, concurrency,
-         [this, verification](const queue::Message& message) -> Result<MessageOutcome> {
-           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(message.body));
-           return jobs_.VerifyJob(id, DeliveredMessage{verification, message.receipt});
+         [this, verification](const ReceivedMessage& received) -> Result<MessageOutcome> {
+           ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(received.message.body));
+           return jobs_.VerifyJob(id, DeliveredMessage{verification, received.message.receipt});
          }});
   }
   const std::string dead_letter = queues_.DeadLetterQueue();
   consumers.push_back(
       {dead_letter, options_.dead_letter_concurrency,
-       [this, dead_letter](const queue::Message& message) -> Result<MessageOutcome> {
+       [this, dead_letter](const ReceivedMessage& received) -> Result<MessageOutcome> {
+         const queue::Message& message = received.message;
          Result<std::string> id = ParseJobMessage(message.body);
          if (!id.ok()) {
            spdlog::error("dead-letter queue: {}; dropped", id.error().message());
@@ -64,7 +69,7 @@ std::vector<WorkerPool::Consumer> Engine::Consumers() {
        }});
   consumers.push_back(
       {queues_.TriggerQueue(), options_.trigger_queue_concurrency,
-       [this](const queue::Message& message) { return HandleTrigger(message.body); }});
+       [this](const ReceivedMessage& received) { return HandleTrigger(received.message.body); }});
   return consumers;
 }
 

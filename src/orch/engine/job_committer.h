@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,19 @@ struct NewJob {
   OutgoingMessage message;
 };
 
+/// A processing message as a consumer receives it, with its job when the receive claimed it.
+struct ReceivedMessage {
+  queue::Message message;
+  /// Set when the receive claimed the job: stored LockedForProcessing with this instance's
+  /// lease, and the message acknowledged (the lease carries the job from there).
+  std::optional<job::Job> claimed;
+  job::JobStatus claimed_from = job::JobStatus::kCreated;  // the status the claim left
+};
+
+/// Decides from a received message's stored job whether the receive claims it: returns the
+/// job to store (LockedForProcessing with a lease), or nullopt to deliver the message as is.
+using ClaimDecision = std::function<std::optional<job::Job>(const job::Job& stored)>;
+
 /// Stores job changes together with the messages they cause and the acknowledgement of the
 /// message that caused them. Where the store and the queue share a database this is one
 /// transaction (SqlJobCommitter: a crash can never separate a status change from its next
@@ -55,6 +69,16 @@ class JobCommitter {
                                      const std::vector<OutgoingMessage>& messages,
                                      const std::optional<DeliveredMessage>& settles,
                                      const std::vector<NewJob>& creates) = 0;
+
+  /// Queue::Receive on a processing queue, then for each message whose job `decide` claims:
+  /// stores the claim (compare-and-set) and acknowledges the message — in the receiving
+  /// transaction where the store and the queue share a database. A message whose body is
+  /// malformed, whose job is missing, declined, or changed by another writer first comes back
+  /// unclaimed, to be handled as usual. In the order received.
+  virtual Result<std::vector<ReceivedMessage>> ReceiveAndClaim(std::string_view queue,
+                                                               std::uint32_t max_messages,
+                                                               std::chrono::milliseconds wait,
+                                                               const ClaimDecision& decide) = 0;
 };
 
 /// The step-by-step JobCommitter for any store and queue (e.g. SQS with PostgreSQL).
@@ -68,6 +92,10 @@ class StoreThenQueueCommitter final : public JobCommitter {
                              const std::vector<OutgoingMessage>& messages,
                              const std::optional<DeliveredMessage>& settles,
                              const std::vector<NewJob>& creates) override;
+  Result<std::vector<ReceivedMessage>> ReceiveAndClaim(std::string_view queue,
+                                                       std::uint32_t max_messages,
+                                                       std::chrono::milliseconds wait,
+                                                       const ClaimDecision& decide) override;
 
  private:
   store::JobStore& store_;

@@ -180,23 +180,64 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
 
   // The claim settles the message: from here on the lease, not the message, guarantees that
   // the job moves on (an expired lease is healed and the job re-enqueued).
+  ORCH_ASSIGN_OR_RETURN(job::Job locked, ClaimOf(job, limits, now));
+  Result<job::Job> claimed = Store(locked, job, {}, delivery);
+  if (!claimed.ok() && claimed.error().code() == ErrorCode::kConflict) {
+    return MessageOutcome::Ack();  // another worker claimed it first
+  }
+  ORCH_RETURN_IF_ERROR(claimed);
+  return RunClaimed(*claimed, *handler, limits);
+}
+
+Result<job::Job> JobService::ClaimOf(const job::Job& job, const HandlerLimits& limits,
+                                     TimePoint now) const {
   job::Job locked = job;
   ORCH_ASSIGN_OR_RETURN(locked.status, job::NextStatus(job.status, JobEvent::kStartProcessing));
   locked.lease = job::Lease{options_.instance_id, now + limits.lease_duration, job.status};
   locked.metadata.common.process_attempt_no += 1;
   locked.metadata.common.process_started_at = ToUnixSeconds(now);
   locked.metadata.common.process_completed_at.reset();
-  Result<job::Job> claimed = Store(locked, job, {}, delivery);
-  if (!claimed.ok() && claimed.error().code() == ErrorCode::kConflict) {
-    return MessageOutcome::Ack();  // another worker claimed it first
-  }
-  ORCH_RETURN_IF_ERROR(claimed);
-  locked = std::move(claimed).value();
+  return locked;
+}
 
+Result<std::vector<ReceivedMessage>> JobService::ReceiveForProcessing(
+    std::string_view queue, std::uint32_t max_messages, std::chrono::milliseconds wait,
+    const std::stop_token& stop) {
+  // Only the plain case is claimed in the receive; a job with a lease (live or expired) or in
+  // any other status goes the way of ProcessJob.
+  const ClaimDecision decide = [this, &stop](const job::Job& job) -> std::optional<job::Job> {
+    if (stop.stop_requested() || !job::CanStartProcessing(job.status)) {
+      return std::nullopt;
+    }
+    Result<JobHandler*> handler = handlers_.Find(job.type);
+    if (!handler.ok()) {
+      return std::nullopt;
+    }
+    Result<job::Job> locked = ClaimOf(job, LimitsOf(**handler), clock_.Now());
+    return locked.ok() ? std::optional<job::Job>(std::move(locked).value()) : std::nullopt;
+  };
+  return committer_.ReceiveAndClaim(queue, max_messages, wait, decide);
+}
+
+Result<MessageOutcome> JobService::ProcessReceived(const ReceivedMessage& received,
+                                                   const DeliveredMessage& delivery) {
+  if (!received.claimed) {
+    ORCH_ASSIGN_OR_RETURN(std::string id, ParseJobMessage(received.message.body));
+    return ProcessJob(id, delivery);
+  }
+  const job::Job& locked = *received.claimed;
+  observer_.OnTransition(locked.type, received.claimed_from, locked.status);
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(locked.type));
+  return RunClaimed(locked, *handler, LimitsOf(*handler));
+}
+
+Result<MessageOutcome> JobService::RunClaimed(const job::Job& locked, JobHandler& handler,
+                                              const HandlerLimits& limits) {
+  const TimePoint started = clock_.Now();
   job::Job working = locked;
-  Result<job::ExternalId> processed = handler->Process(working);
+  Result<job::ExternalId> processed = handler.Process(working);
   const TimePoint finished = clock_.Now();
-  observer_.OnProcessed(job.type, finished - now);
+  observer_.OnProcessed(locked.type, finished - started);
 
   if (processed.ok()) {
     job::Job done = working;
@@ -208,15 +249,15 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
       // A zero polling delay asks for the check at once: this worker makes it while it still
       // holds the lease, which saves a queue round trip and two commits per job. A lost lease
       // shows as a conflict, and the new holder carries on.
-      ORCH_RETURN_IF_ERROR(Verify(locked, done, *handler, limits, std::nullopt));
+      ORCH_RETURN_IF_ERROR(Verify(locked, done, handler, limits, std::nullopt));
       return MessageOutcome::Settled();
     }
     Result<job::Job> stored = Store(done, locked,
-                                    {{queues_.VerificationQueue(job.type), JobMessage(job.id),
+                                    {{queues_.VerificationQueue(locked.type), JobMessage(locked.id),
                                       limits.verification_polling_delay}});
     if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
       spdlog::warn("{} {} ({}): lost its lease while processing; the new holder carries on",
-                   job::ToString(job.type), job.internal_id, job.id);
+                   job::ToString(locked.type), locked.internal_id, locked.id);
       return MessageOutcome::Settled();
     }
     ORCH_RETURN_IF_ERROR(stored);
@@ -239,19 +280,19 @@ Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
     ORCH_RETURN_IF_ERROR(FailJob(std::move(failed), "", failure, std::nullopt));
     return MessageOutcome::Settled();
   }
-  observer_.OnFailure(job.type, FailureClass::kTransient);
+  observer_.OnFailure(locked.type, FailureClass::kTransient);
   ORCH_ASSIGN_OR_RETURN(failed.status,
                         job::NextStatus(locked.status, JobEvent::kProcessingFailedTransient,
                                         locked.lease->previous_status));
   const auto delay = RetryDelay(limits, attempt);
   Result<job::Job> stored =
-      Store(failed, locked, {{queues_.ProcessingQueue(job.type), JobMessage(job.id), delay}});
+      Store(failed, locked, {{queues_.ProcessingQueue(locked.type), JobMessage(locked.id), delay}});
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
     return MessageOutcome::Settled();
   }
   ORCH_RETURN_IF_ERROR(stored);
   spdlog::info("{} {}: transient failure (attempt {} of {}), retrying in {} ms: {}",
-               job::ToString(job.type), job.internal_id, attempt, limits.retry_max_attempts,
+               job::ToString(locked.type), locked.internal_id, attempt, limits.retry_max_attempts,
                delay.count(), error.message());
   return MessageOutcome::Settled();
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -78,6 +79,19 @@ class JobService {
   Result<MessageOutcome> ProcessJob(std::string_view id,
                                     const std::optional<DeliveredMessage>& delivery = {});
 
+  /// Receives processing messages of `queue` and claims their jobs in the receiving commit
+  /// where the backends allow (JobCommitter::ReceiveAndClaim); ProcessReceived finishes each.
+  /// Once `stop` is requested nothing is claimed (the messages come back unclaimed).
+  Result<std::vector<ReceivedMessage>> ReceiveForProcessing(std::string_view queue,
+                                                            std::uint32_t max_messages,
+                                                            std::chrono::milliseconds wait,
+                                                            const std::stop_token& stop = {});
+
+  /// Handles a message from ReceiveForProcessing: runs the handler of the job the receive
+  /// claimed, or handles the message as ProcessJob does when its job was not claimed.
+  Result<MessageOutcome> ProcessReceived(const ReceivedMessage& received,
+                                         const DeliveredMessage& delivery);
+
   /// Handles a verification message.
   Result<MessageOutcome> VerifyJob(std::string_view id,
                                    const std::optional<DeliveredMessage>& delivery = {});
@@ -111,6 +125,11 @@ class JobService {
   Result<int> RequeueStalledJobs(std::chrono::milliseconds grace);
 
  private:
+  // `job` claimed for processing by this instance: LockedForProcessing with a lease.
+  Result<job::Job> ClaimOf(const job::Job& job, const HandlerLimits& limits, TimePoint now) const;
+  // Runs the handler of a job this instance holds the stored claim of, and stores the outcome.
+  Result<MessageOutcome> RunClaimed(const job::Job& locked, JobHandler& handler,
+                                    const HandlerLimits& limits);
   // Puts a LockedForProcessing job back to its previous status and re-enqueues it.
   Result<bool> ReturnLeasedJob(const job::Job& job, bool expired);
   Result<MessageOutcome> FailJob(job::Job job, std::string reason, FailureClass failure,

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "orch/engine/queue_layout.h"
+
 namespace orch::engine {
 
 SqlJobCommitter::SqlJobCommitter(sql::SqlDatabase& database, store::SqlJobStore& store,
@@ -77,6 +79,40 @@ Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t ex
     queue_.NotifySent(queue);
   }
   return stored;
+}
+
+Result<std::vector<ReceivedMessage>> SqlJobCommitter::ReceiveAndClaim(
+    std::string_view queue, std::uint32_t max_messages, std::chrono::milliseconds wait,
+    const ClaimDecision& decide) {
+  std::vector<ReceivedMessage> received;
+  const auto claim_received = [&](sql::SqlSession& session,
+                                  const std::vector<queue::Message>& messages) -> Result<void> {
+    for (const queue::Message& message : messages) {
+      ReceivedMessage item{.message = message};
+      Result<std::string> id = ParseJobMessage(message.body);
+      Result<job::Job> stored =
+          id.ok() ? store_.GetJobIn(session, *id) : Result<job::Job>(id.error());
+      if (!stored.ok() && stored.error().code() != ErrorCode::kNotFound &&
+          stored.error().code() != ErrorCode::kInvalidArgument) {
+        return stored.error();  // the database failed: nothing of this receive commits
+      }
+      std::optional<job::Job> claim = stored.ok() ? decide(*stored) : std::nullopt;
+      if (claim) {
+        Result<job::Job> locked = store_.UpdateJobIn(session, *claim, stored->version);
+        if (locked.ok()) {
+          ORCH_RETURN_IF_ERROR(queue_.AckIn(session, queue, message.receipt));
+          item.claimed_from = stored->status;
+          item.claimed = std::move(locked).value();
+        } else if (locked.error().code() != ErrorCode::kConflict) {
+          return locked.error();
+        }
+      }
+      received.push_back(std::move(item));
+    }
+    return Ok();
+  };
+  ORCH_RETURN_IF_ERROR(queue_.ReceiveWithin(queue, max_messages, wait, claim_received));
+  return received;
 }
 
 }  // namespace orch::engine

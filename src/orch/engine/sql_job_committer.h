@@ -19,6 +19,10 @@ class SqlJobCommitter final : public JobCommitter {
                              const std::vector<OutgoingMessage>& messages,
                              const std::optional<DeliveredMessage>& settles,
                              const std::vector<NewJob>& creates) override;
+  Result<std::vector<ReceivedMessage>> ReceiveAndClaim(std::string_view queue,
+                                                       std::uint32_t max_messages,
+                                                       std::chrono::milliseconds wait,
+                                                       const ClaimDecision& decide) override;
 
  private:
   sql::SqlDatabase& database_;

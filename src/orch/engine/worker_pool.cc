@@ -48,22 +48,40 @@ bool WorkerPool::Stop(std::chrono::milliseconds timeout) {
   return busy_.load() == 0;
 }
 
+Result<std::vector<ReceivedMessage>> WorkerPool::Receive(const Consumer& consumer,
+                                                         const std::stop_token& stop) {
+  if (consumer.receive) {
+    return consumer.receive(1, kReceiveWait, stop);
+  }
+  ORCH_ASSIGN_OR_RETURN(std::vector<queue::Message> messages,
+                        queue_.Receive(consumer.queue, 1, kReceiveWait));
+  std::vector<ReceivedMessage> received;
+  received.reserve(messages.size());
+  for (queue::Message& message : messages) {
+    received.push_back({.message = std::move(message)});
+  }
+  return received;
+}
+
 void WorkerPool::Consume(const Consumer& consumer, const std::stop_token& stop) {
   while (!stop.stop_requested()) {
-    Result<std::vector<queue::Message>> messages = queue_.Receive(consumer.queue, 1, kReceiveWait);
-    if (!messages.ok()) {
-      spdlog::warn("queue {}: {}; retrying", consumer.queue, messages.error().message());
+    Result<std::vector<ReceivedMessage>> received = Receive(consumer, stop);
+    if (!received.ok()) {
+      spdlog::warn("queue {}: {}; retrying", consumer.queue, received.error().message());
       std::this_thread::sleep_for(error_retry_delay_);
       continue;
     }
-    for (const queue::Message& message : *messages) {
-      if (stop.stop_requested()) {
+    for (const ReceivedMessage& item : *received) {
+      const queue::Message& message = item.message;
+      if (stop.stop_requested() && !item.claimed) {
         // Stopping: hand the message back at once rather than start work that may not finish.
+        // A job the receive claimed just before the stop request is handled like any job in
+        // flight then (Engine::Stop releases its lease if it does not finish in time).
         (void)queue_.Nack(consumer.queue, message.receipt, std::chrono::milliseconds(0));
         continue;
       }
       ++busy_;
-      Result<MessageOutcome> outcome = consumer.handle(message);
+      Result<MessageOutcome> outcome = consumer.handle(item);
       --busy_;
       Result<void> settled = Ok();
       if (!outcome.ok()) {

@@ -115,24 +115,36 @@ class EngineHarness : public ::testing::Test {
 
   FakeJobHandler& Handler(job::JobType type) { return *handlers_by_type_.at(type); }
 
-  // Receives one visible message of the queue (without waiting) and hands it to the service.
+  // Receives one visible message of the queue (without waiting) and hands it to the service,
+  // as the engine's consumers do (processing queues receive and claim in one commit).
   // Returns the outcome, or nullopt when the queue had no visible message.
   std::optional<engine::MessageOutcome> DeliverNext(const std::string& queue_name) {
-    auto messages = queue_->Receive(queue_name, 1, milliseconds(0));
-    EXPECT_TRUE(messages.ok()) << messages.error().ToString();
-    if (!messages.ok() || messages->empty()) {
+    const bool processing = queue_name != layout_->DeadLetterQueue() &&
+                            queue_name.find("verification") == std::string::npos;
+    Result<std::vector<engine::ReceivedMessage>> received = std::vector<engine::ReceivedMessage>{};
+    if (processing) {
+      received = service_->ReceiveForProcessing(queue_name, 1, milliseconds(0));
+    } else if (auto messages = queue_->Receive(queue_name, 1, milliseconds(0)); messages.ok()) {
+      for (queue::Message& message : *messages) {
+        received->push_back({.message = std::move(message)});
+      }
+    } else {
+      received = messages.error();
+    }
+    EXPECT_TRUE(received.ok()) << received.error().ToString();
+    if (!received.ok() || received->empty()) {
       return std::nullopt;
     }
-    const queue::Message& message = messages->front();
+    const queue::Message& message = received->front().message;
     const engine::DeliveredMessage delivery{queue_name, message.receipt};
     const std::string id = *engine::ParseJobMessage(message.body);
     Result<engine::MessageOutcome> outcome = Error::Internal("unreachable");
     if (queue_name == layout_->DeadLetterQueue()) {
       outcome = service_->HandleDeadLetter(id, delivery);
-    } else if (queue_name.find("verification") != std::string::npos) {
+    } else if (!processing) {
       outcome = service_->VerifyJob(id, delivery);
     } else {
-      outcome = service_->ProcessJob(id, delivery);
+      outcome = service_->ProcessReceived(received->front(), delivery);
     }
     EXPECT_TRUE(outcome.ok()) << outcome.error().ToString();
     if (!outcome.ok()) {

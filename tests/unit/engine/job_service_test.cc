@@ -259,6 +259,50 @@ TEST_F(JobServiceTest, JobsWhoseMessageWasLostAreRequeued) {
   EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
 }
 
+TEST_F(JobServiceTest, ReceivingAProcessingMessageClaimsItsJobInTheSameCommit) {
+  const job::Job created = Create(JobType::kSnosRun, 7);
+  const std::string queue = layout_->ProcessingQueue(JobType::kSnosRun);
+  auto received = service_->ReceiveForProcessing(queue, 1, milliseconds(0));
+  ASSERT_TRUE(received.ok()) << received.error().ToString();
+  ASSERT_EQ(received->size(), 1u);
+  const engine::ReceivedMessage& item = received->front();
+  ASSERT_TRUE(item.claimed.has_value());
+  EXPECT_EQ(item.claimed->status, JobStatus::kLockedForProcessing);
+  EXPECT_EQ(item.claimed->lease->owner, "test-instance");
+  EXPECT_EQ(Reload(created).status, JobStatus::kLockedForProcessing);
+  EXPECT_FALSE(queue_->ApproximateAgeOfOldestMessage(queue)->has_value())
+      << "the message was acknowledged with the claim";
+
+  auto outcome = service_->ProcessReceived(item, {queue, item.message.receipt});
+  ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
+  EXPECT_EQ(outcome->action, engine::MessageOutcome::Action::kSettled);
+  const job::Job processed = Reload(created);
+  EXPECT_EQ(processed.status, JobStatus::kPendingVerification);
+  EXPECT_EQ(processed.version, 2) << "one commit to receive and claim, one to finish";
+  EXPECT_EQ(processed.metadata.common.process_attempt_no, 1u);
+  const std::vector<TransitionRecorder::Transition> expected = {
+      {JobType::kSnosRun, JobStatus::kCreated, JobStatus::kLockedForProcessing},
+      {JobType::kSnosRun, JobStatus::kLockedForProcessing, JobStatus::kPendingVerification}};
+  EXPECT_EQ(observer_.transitions(), expected);
+}
+
+TEST_F(JobServiceTest, AReceivedMessageWhoseJobIsNotProcessableIsDropped) {
+  const job::Job created = Create(JobType::kSnosRun, 8);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  ASSERT_TRUE(service_->QueueForProcessing(created.id).ok());  // a duplicate message
+  const std::string queue = layout_->ProcessingQueue(JobType::kSnosRun);
+  auto received = service_->ReceiveForProcessing(queue, 1, milliseconds(0));
+  ASSERT_TRUE(received.ok());
+  ASSERT_EQ(received->size(), 1u);
+  EXPECT_FALSE(received->front().claimed.has_value());
+  auto outcome =
+      service_->ProcessReceived(received->front(), {queue, received->front().message.receipt});
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(outcome->action, engine::MessageOutcome::Action::kAck);
+  EXPECT_EQ(Reload(created).status, JobStatus::kPendingVerification);
+  EXPECT_EQ(Handler(JobType::kSnosRun).ProcessCalls(8), 1);
+}
+
 TEST_F(JobServiceTest, MalformedAndUnknownMessagesAreDropped) {
   EXPECT_FALSE(engine::ParseJobMessage("not json").ok());
   EXPECT_FALSE(engine::ParseJobMessage(R"({"id": "nope"})").ok());

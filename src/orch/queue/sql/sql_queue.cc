@@ -156,7 +156,8 @@ Result<std::string> SqlQueue::SendIn(SqlSession& session, std::string_view queue
 void SqlQueue::NotifySent(std::string_view queue) { signal_.Notify(queue); }
 
 Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
-                                               std::uint32_t max_messages) {
+                                               std::uint32_t max_messages,
+                                               const WithinReceive* within) {
   const TimePoint now = clock_.Now();
   const std::int64_t now_ms = ToUnixMillis(now);
   Attempt attempt;
@@ -236,6 +237,9 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
             ORCH_RETURN_IF_ERROR(session.Execute(update, claim.values()));
           }
         }
+        if (within != nullptr && !attempt.messages.empty()) {
+          ORCH_RETURN_IF_ERROR((*within)(session, attempt.messages));
+        }
         if (moved_to_dead_letter && database_.dialect() == sql::Dialect::kPostgres) {
           ParamList notify(database_);
           ORCH_RETURN_IF_ERROR(session.Query(
@@ -253,6 +257,13 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
 
 Result<std::vector<Message>> SqlQueue::Receive(std::string_view queue, std::uint32_t max_messages,
                                                std::chrono::milliseconds wait) {
+  return ReceiveWithin(queue, max_messages, wait, nullptr);
+}
+
+Result<std::vector<Message>> SqlQueue::ReceiveWithin(std::string_view queue,
+                                                     std::uint32_t max_messages,
+                                                     std::chrono::milliseconds wait,
+                                                     const WithinReceive& within) {
   ORCH_ASSIGN_OR_RETURN(const QueueConfig config, Config(queue));
   if (max_messages == 0) {
     return std::vector<Message>();
@@ -260,7 +271,8 @@ Result<std::vector<Message>> SqlQueue::Receive(std::string_view queue, std::uint
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
     const std::uint64_t seen = signal_.Sequence(queue);
-    ORCH_ASSIGN_OR_RETURN(Attempt attempt, TryReceive(config, max_messages));
+    ORCH_ASSIGN_OR_RETURN(Attempt attempt,
+                          TryReceive(config, max_messages, within ? &within : nullptr));
     if (!attempt.messages.empty()) {
       return std::move(attempt.messages);
     }

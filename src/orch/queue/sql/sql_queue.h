@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -52,6 +53,15 @@ class SqlQueue final : public Queue {
   Result<void> AckIn(sql::SqlSession& session, std::string_view queue, std::string_view receipt);
   void NotifySent(std::string_view queue);
 
+  /// Receive, and run `within` on the received messages (never none) in the transaction that
+  /// receives them, so that what the caller does with them (claiming their jobs, acknowledging
+  /// them) commits with the receipt. An error from `within` rolls the receive back.
+  using WithinReceive =
+      std::function<Result<void>(sql::SqlSession& session, const std::vector<Message>& messages)>;
+  Result<std::vector<Message>> ReceiveWithin(std::string_view queue, std::uint32_t max_messages,
+                                             std::chrono::milliseconds wait,
+                                             const WithinReceive& within);
+
  private:
   struct Attempt {
     std::vector<Message> messages;
@@ -59,7 +69,8 @@ class SqlQueue final : public Queue {
   };
 
   Result<QueueConfig> Config(std::string_view queue);
-  Result<Attempt> TryReceive(const QueueConfig& config, std::uint32_t max_messages);
+  Result<Attempt> TryReceive(const QueueConfig& config, std::uint32_t max_messages,
+                             const WithinReceive* within);
 
   sql::SqlDatabase& database_;
   const Clock& clock_;

@@ -172,6 +172,17 @@ Result<job::Job> SqlJobStore::GetJob(std::string_view id) {
   return std::move(jobs.front());
 }
 
+Result<job::Job> SqlJobStore::GetJobIn(SqlSession& session, std::string_view id) {
+  ParamList params(database_);
+  const std::string sql =
+      fmt::format("SELECT {} FROM jobs WHERE id = {}", kColumns, params.Add(std::string(id)));
+  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(sql, params.values()));
+  if (rows.empty()) {
+    return Error::NotFound("no job with id {}", id);
+  }
+  return JobFromRow(rows.front());
+}
+
 Result<std::optional<job::Job>> SqlJobStore::FindJob(job::JobType type, std::uint64_t internal_id) {
   ORCH_RETURN_IF_ERROR(CheckInternalId(internal_id));
   ParamList params(database_);

@@ -28,8 +28,9 @@ class SqlJobStore final : public JobStore {
   Result<std::map<std::pair<job::JobType, job::JobStatus>, std::int64_t>> CountJobsByTypeAndStatus()
       override;
 
-  /// The write operations inside a caller's transaction, so that a job change and the queue
+  /// The operations inside a caller's transaction, so that a job change and the queue
   /// messages it causes commit together (engine/sql_job_committer.h). Same semantics as above.
+  Result<job::Job> GetJobIn(sql::SqlSession& session, std::string_view id);
   Result<InsertOutcome> InsertIfAbsentIn(sql::SqlSession& session, const job::Job& job);
   Result<job::Job> UpdateJobIn(sql::SqlSession& session, const job::Job& job,
                                std::int64_t expected_version);
