@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "orch/common/clock.h"
@@ -21,10 +22,11 @@ struct SqlQueueOptions {
 /// Queue over the `queues` and `queue_messages` tables of a SQL database (SQLite or
 /// PostgreSQL). Visibility, delays and receive counts are columns; a receive is one write
 /// transaction that claims rows (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent consumers
-/// never block on each other's rows) and pushes their visibility forward. Deadlines come from
-/// the injected clock, so every instance must have a synchronised clock.
-/// Queue configurations are cached after the first read: a changed visibility timeout reaches
-/// running instances when they restart. Thread-safe.
+/// never block on each other's rows) and pushes their visibility forward. On SQLite, which has
+/// one writer at a time anyway, this process's receives from one queue take turns. Deadlines come
+/// from the injected clock, so every instance must have a synchronised clock. Queue configurations
+/// are cached after the first read: a changed visibility timeout reaches running instances when
+/// they restart. Thread-safe.
 class SqlQueue final : public Queue {
  public:
   SqlQueue(sql::SqlDatabase& database, const Clock& clock, QueueSignal& signal,
@@ -69,6 +71,8 @@ class SqlQueue final : public Queue {
   };
 
   Result<QueueConfig> Config(std::string_view queue);
+  // On SQLite, this process's receives from `queue` take turns (see TryReceive).
+  std::unique_lock<std::mutex> TakeReceiveTurn(std::string_view queue);
   Result<Attempt> TryReceive(const QueueConfig& config, std::uint32_t max_messages,
                              const WithinReceive* within);
 
@@ -78,6 +82,9 @@ class SqlQueue final : public Queue {
   const SqlQueueOptions options_;
   std::mutex configs_mutex_;
   std::map<std::string, QueueConfig, std::less<>> configs_;  // guarded by configs_mutex_
+  std::mutex receive_turns_mutex_;
+  // One per queue, created on first use and never removed; guarded by receive_turns_mutex_.
+  std::map<std::string, std::unique_ptr<std::mutex>, std::less<>> receive_turns_;
 };
 
 /// The NOTIFY channel on which PostgreSQL sends carry the queue name.
