@@ -22,12 +22,7 @@ Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
       sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
         for (const NewJob& new_job : jobs) {
-          ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
-                                store_.InsertIfAbsentIn(session, new_job.job));
-          if (outcome.inserted) {
-            ORCH_RETURN_IF_ERROR(queue_.SendIn(session, new_job.message.queue, new_job.message.body,
-                                               new_job.message.delay));
-          }
+          ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome, InsertIn(session, new_job));
           outcomes.push_back(std::move(outcome));
         }
         return Ok();
@@ -38,6 +33,17 @@ Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
     }
   }
   return outcomes;
+}
+
+Result<store::InsertOutcome> SqlJobCommitter::InsertIn(sql::SqlSession& session,
+                                                       const NewJob& new_job) {
+  ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
+                        store_.InsertIfAbsentIn(session, new_job.job));
+  if (outcome.inserted) {
+    ORCH_RETURN_IF_ERROR(
+        queue_.SendIn(session, new_job.message.queue, new_job.message.body, new_job.message.delay));
+  }
+  return outcome;
 }
 
 Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t expected_version,
@@ -56,11 +62,8 @@ Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t ex
       sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
         ORCH_ASSIGN_OR_RETURN(stored, store_.UpdateJobIn(session, job, expected_version));
         for (const NewJob& new_job : creates) {
-          ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
-                                store_.InsertIfAbsentIn(session, new_job.job));
+          ORCH_ASSIGN_OR_RETURN(const store::InsertOutcome outcome, InsertIn(session, new_job));
           if (outcome.inserted) {
-            ORCH_RETURN_IF_ERROR(queue_.SendIn(session, new_job.message.queue, new_job.message.body,
-                                               new_job.message.delay));
             created_queues.push_back(new_job.message.queue);
           }
         }

@@ -25,6 +25,9 @@ class SqlJobCommitter final : public JobCommitter {
                                                        const ClaimDecision& decide) override;
 
  private:
+  // Inserts `new_job` unless its (type, internal_id) exists, and sends its message if inserted.
+  Result<store::InsertOutcome> InsertIn(sql::SqlSession& session, const NewJob& new_job);
+
   sql::SqlDatabase& database_;
   store::SqlJobStore& store_;
   queue::SqlQueue& queue_;
