@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 
 #include "orch/alert/log/log_alerter.h"
 #include "orch/engine/engine.h"
+#include "orch/engine/settlement_range.h"
 #include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
@@ -115,7 +117,7 @@ int Run(const Options& options) {
                         engine_options);
 
   const auto settled = [&](std::uint64_t block) {
-    auto job = store.FindJob(job::JobType::kStateTransition, block);
+    auto job = engine::FindSettlementOf(store, block);
     return job.ok() && job->has_value() && (*job)->status == job::JobStatus::kCompleted;
   };
   const auto started = std::chrono::steady_clock::now();
@@ -141,9 +143,18 @@ int Run(const Options& options) {
   const auto settlements = store.ListJobs({.types = {job::JobType::kStateTransition},
                                            .max_internal_id = options.blocks,
                                            .limit = static_cast<std::uint32_t>(options.blocks)});
-  for (std::size_t i = 0; i < std::min(snos->size(), settlements->size()); ++i) {
-    latencies.push_back(static_cast<double>(ToUnixMillis((*settlements)[i].updated_at) -
-                                            ToUnixMillis((*snos)[i].created_at)));
+  std::map<std::uint64_t, TimePoint> noticed;
+  for (const job::Job& job : *snos) {
+    noticed[job.internal_id] = job.created_at;
+  }
+  for (const job::Job& settlement : *settlements) {
+    for (std::uint64_t block = settlement.internal_id; block <= engine::LastBlockOf(settlement);
+         ++block) {
+      if (const auto found = noticed.find(block); found != noticed.end()) {
+        latencies.push_back(
+            static_cast<double>(ToUnixMillis(settlement.updated_at) - ToUnixMillis(found->second)));
+      }
+    }
   }
   nlohmann::ordered_json line = {
       {"backend", options.backend},

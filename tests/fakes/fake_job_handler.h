@@ -25,6 +25,14 @@ class FakeJobHandler final : public engine::JobHandler {
     return BlockMetadata(type_, internal_id);
   }
 
+  Result<job::SpecificMetadata> CreateMetadataForBlocks(std::uint64_t internal_id,
+                                                        std::uint64_t last_block) override {
+    if (type_ != job::JobType::kStateTransition) {
+      return JobHandler::CreateMetadataForBlocks(internal_id, last_block);
+    }
+    return SettlementMetadata(last_block);
+  }
+
   Result<job::ExternalId> Process(job::Job& job) override {
     std::lock_guard lock(mutex_);
     ++process_calls_[job.internal_id];

@@ -34,6 +34,7 @@
 
 #include "orch/app/aws_services.h"
 #include "orch/app/backends.h"
+#include "orch/engine/settlement_range.h"
 #include "orch/store/sql/sql_job_store.h"
 
 extern char** environ;
@@ -168,7 +169,7 @@ class MultiInstanceTest : public ::testing::TestWithParam<Deployment> {
   }
 
   bool Settled(store::JobStore& store) {
-    auto last = store.FindJob(job::JobType::kStateTransition, GetParam().last_block);
+    auto last = engine::FindSettlementOf(store, GetParam().last_block);
     return last.ok() && last->has_value() && (*last)->status == job::JobStatus::kCompleted;
   }
 
@@ -224,16 +225,27 @@ TEST_P(MultiInstanceTest, ThreeInstancesWithKillsSettleEveryBlockExactlyOnce) {
               static_cast<unsigned long long>(last_block),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 
+  // One job per block for every stage; the settlements cover every block once, in order.
+  std::size_t settlements = 0;
   for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
     auto jobs = store.ListJobs({.types = {type}, .limit = 10'000});
     ASSERT_TRUE(jobs.ok());
-    ASSERT_EQ(jobs->size(), last_block) << job::ToString(type);
-    for (std::size_t i = 0; i < jobs->size(); ++i) {
-      EXPECT_EQ((*jobs)[i].internal_id, i + 1) << job::ToString(type);
-      EXPECT_EQ((*jobs)[i].status, job::JobStatus::kCompleted)
-          << job::ToString(type) << " " << (*jobs)[i].internal_id;
+    std::uint64_t next_block = 1;
+    for (const job::Job& job : *jobs) {
+      EXPECT_EQ(job.internal_id, next_block) << job::ToString(type);
+      EXPECT_EQ(job.status, job::JobStatus::kCompleted)
+          << job::ToString(type) << " " << job.internal_id;
+      next_block = engine::LastBlockOf(job) + 1;
+    }
+    EXPECT_EQ(next_block, last_block + 1) << job::ToString(type);
+    if (type == job::JobType::kStateTransition) {
+      settlements = jobs->size();
+    } else {
+      EXPECT_EQ(jobs->size(), last_block) << job::ToString(type);
     }
   }
+  std::printf("%zu settlements for %llu blocks\n", settlements,
+              static_cast<unsigned long long>(last_block));
   auto records = services.Records();
   ASSERT_TRUE(records.ok());
   EXPECT_EQ(records->size(), last_block * 4);

@@ -18,6 +18,7 @@
 #include "orch/alert/log/log_alerter.h"
 #include "orch/app/backends.h"
 #include "orch/engine/engine.h"
+#include "orch/engine/settlement_range.h"
 #include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
@@ -80,7 +81,7 @@ int Run(const Stack& stack, const std::string& queue_template, const std::string
                          .pipeline = {.min_block = 1, .snos_job_buffer_size = 100}});
   engine.Start();
   while (stop_requested == 0) {
-    auto settled = stack.store.FindJob(job::JobType::kStateTransition, last_block);
+    auto settled = engine::FindSettlementOf(stack.store, last_block);
     if (settled.ok() && settled->has_value() && (*settled)->status == job::JobStatus::kCompleted) {
       break;
     }

@@ -7,6 +7,13 @@
 
 namespace orch::testing {
 
+/// The metadata of a StateTransition whose blocks end at `last`.
+inline job::SpecificMetadata SettlementMetadata(std::uint64_t last) {
+  job::StateUpdateMetadata update;
+  update.context = {job::SettlementContext::Kind::kBlock, last, std::nullopt};
+  return update;
+}
+
 /// The type-specific metadata of a per-block job of `type` for `block`, as the fake and
 /// simulated handlers create it.
 inline job::SpecificMetadata BlockMetadata(job::JobType type, std::uint64_t block) {
@@ -21,11 +28,8 @@ inline job::SpecificMetadata BlockMetadata(job::JobType type, std::uint64_t bloc
     }
     case job::JobType::kDataSubmission:
       return job::DaMetadata{.block_number = block};
-    case job::JobType::kStateTransition: {
-      job::StateUpdateMetadata update;
-      update.context = {job::SettlementContext::Kind::kBlock, block, std::nullopt};
-      return update;
-    }
+    case job::JobType::kStateTransition:
+      return SettlementMetadata(block);
     default:
       return job::ProvingMetadata{.block_number = block};
   }

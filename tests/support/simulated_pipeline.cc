@@ -2,6 +2,8 @@
 
 #include "tests/support/block_metadata.h"
 
+#include "orch/engine/settlement_range.h"
+
 namespace orch::testing {
 namespace {
 
@@ -20,18 +22,30 @@ class SimulatedHandler final : public engine::JobHandler {
             .retry_base = std::chrono::milliseconds(100),
             .retry_cap = std::chrono::seconds(1),
             .retry_max_attempts = 20,
-            .lease_duration = limits_.lease_duration};
+            .lease_duration = limits_.lease_duration,
+            .max_blocks_per_job =
+                type_ == job::JobType::kStateTransition ? limits_.blocks_per_settlement : 1};
   }
 
   Result<job::SpecificMetadata> CreateMetadata(std::uint64_t block) override {
     return BlockMetadata(type_, block);
   }
 
+  Result<job::SpecificMetadata> CreateMetadataForBlocks(std::uint64_t first,
+                                                        std::uint64_t last) override {
+    if (type_ != job::JobType::kStateTransition) {
+      return JobHandler::CreateMetadataForBlocks(first, last);
+    }
+    return SettlementMetadata(last);
+  }
+
   Result<job::ExternalId> Process(job::Job& job) override {
     if (artifacts_ != nullptr) {
       ORCH_RETURN_IF_ERROR(PassArtifact(job.internal_id));
     }
-    ORCH_RETURN_IF_ERROR(services_.Submit(type_, job.internal_id));
+    for (std::uint64_t block = job.internal_id; block <= engine::LastBlockOf(job); ++block) {
+      ORCH_RETURN_IF_ERROR(services_.Submit(type_, block));
+    }
     return job::ExternalId(static_cast<std::int64_t>(job.internal_id));
   }
 

@@ -55,6 +55,8 @@ class SimulatedServices {
 struct SimulatedLimits {
   std::chrono::milliseconds lease_duration{std::chrono::seconds(300)};
   std::chrono::milliseconds polling_delay{0};
+  /// How many blocks one StateTransition may settle (each block's side effect is recorded).
+  std::uint64_t blocks_per_settlement = 10;
 };
 
 /// Registers a simulated handler for every job type of `layer`. With `artifacts`, SnosRun puts

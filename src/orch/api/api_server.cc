@@ -14,6 +14,7 @@
 
 #include "orch/common/strings.h"
 #include "orch/common/uuid.h"
+#include "orch/engine/settlement_range.h"
 #include "orch/job/job_state_machine.h"
 #include "orch/metrics/prometheus_text.h"
 
@@ -425,6 +426,15 @@ void ApiServer::HandleJobsByBlock(const httplib::Request& req, httplib::Response
   if (!jobs.ok()) {
     ReplyError(res, jobs.error());
     return;
+  }
+  // A StateTransition settling several blocks is stored under the first of them.
+  Result<std::optional<job::Job>> settlement = engine::FindSettlementOf(deps_.store, *block);
+  if (!settlement.ok()) {
+    ReplyError(res, settlement.error());
+    return;
+  }
+  if (*settlement && (*settlement)->internal_id != *block) {
+    jobs->push_back(std::move(**settlement));
   }
   ReplySuccess(res, JobSummaries(*jobs));
 }

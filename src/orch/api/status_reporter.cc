@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "orch/common/strings.h"
+#include "orch/engine/settlement_range.h"
 
 namespace orch::api {
 namespace {
@@ -114,12 +115,12 @@ Result<json> StatusReporter::Report() {
     json entry = json::object();
     entry["job_type"] = job::ToString(type);
     entry["latest_completed_block"] =
-        latest_completed ? json(latest_completed->internal_id) : json(nullptr);
+        latest_completed ? json(engine::LastBlockOf(*latest_completed)) : json(nullptr);
     entry["counts"] = std::move(status_counts);
     entry["oldest_unfinished"] = JobOrNull(oldest_unfinished, now);
     if (latest_block && latest_completed) {
       entry["block_lag"] = static_cast<std::int64_t>(*latest_block) -
-                           static_cast<std::int64_t>(latest_completed->internal_id);
+                           static_cast<std::int64_t>(engine::LastBlockOf(*latest_completed));
     } else {
       entry["block_lag"] = nullptr;
     }

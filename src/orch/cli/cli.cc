@@ -121,6 +121,12 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
       ->envname("MADARA_ORCHESTRATOR_SNOS_JOB_BUFFER_SIZE")
       ->capture_default_str();
   command
+      .add_option("--max-blocks-per-settlement", options.max_blocks_per_settlement,
+                  "Most consecutive blocks one StateTransition settles (where its settlement "
+                  "client can settle several)")
+      ->envname("MADARA_ORCHESTRATOR_MAX_BLOCKS_PER_SETTLEMENT")
+      ->capture_default_str();
+  command
       .add_option("--trigger-interval-seconds", options.trigger_interval_seconds,
                   "Trigger tick (they also run whenever a job completes)")
       ->envname("MADARA_ORCHESTRATOR_TRIGGER_INTERVAL_SECONDS")

@@ -110,12 +110,16 @@ Result<engine::EngineOptions> EngineOptionsFrom(const RunOptions& options, engin
   if (options.snos_job_buffer_size == 0) {
     return Error::InvalidArgument("--snos-job-buffer-size must be positive");
   }
+  if (options.max_blocks_per_settlement == 0) {
+    return Error::InvalidArgument("--max-blocks-per-settlement must be positive");
+  }
   engine::EngineOptions engine_options{
       .instance_id = std::move(instance_id),
       .trigger_interval = seconds(options.trigger_interval_seconds),
       .pipeline = {.min_block = options.min_block,
                    .max_block = options.max_block,
-                   .snos_job_buffer_size = options.snos_job_buffer_size}};
+                   .snos_job_buffer_size = options.snos_job_buffer_size,
+                   .max_blocks_per_settlement = options.max_blocks_per_settlement}};
   const std::vector<JobType> types = engine::PipelineJobTypes(layer);
   for (const PerType& entry : per_type) {
     if (std::find(types.begin(), types.end(), entry.type) == types.end()) {

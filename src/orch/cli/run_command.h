@@ -19,6 +19,7 @@ struct RunOptions {
   std::uint64_t min_block = 0;
   std::optional<std::uint64_t> max_block;
   std::uint64_t snos_job_buffer_size = 50;
+  std::uint64_t max_blocks_per_settlement = 10;
   int trigger_interval_seconds = 10;
   int graceful_shutdown_timeout_seconds = 120;
   std::string madara_rpc_url;
@@ -26,7 +27,7 @@ struct RunOptions {
   int max_concurrent_snos_jobs = 5;
   int max_concurrent_proving_jobs = 10;  // ProofCreation and ProofRegistration
   int max_concurrent_data_submission_jobs = 5;
-  int max_concurrent_state_transition_jobs = 1;  // settlement is one block at a time anyway
+  int max_concurrent_state_transition_jobs = 1;  // one settlement is in flight anyway
   // Processing leases: a holder silent for longer is presumed dead and its job handed over.
   int snos_job_timeout_seconds = 300;
   int proving_job_timeout_seconds = 300;

@@ -10,6 +10,7 @@
 #include "orch/app/backends.h"
 #include "orch/app/pipeline.h"
 #include "orch/engine/engine.h"
+#include "orch/engine/settlement_range.h"
 #include "orch/store/schema.h"
 
 namespace orch::devnet {
@@ -123,7 +124,7 @@ Result<DevnetSummary> RunDevnet(const DevnetOptions& options, std::ostream& prog
         shown = line;
       }
     }
-    Result<std::optional<job::Job>> settled = store.FindJob(job::JobType::kStateTransition, last);
+    Result<std::optional<job::Job>> settled = engine::FindSettlementOf(store, last);
     if (settled.ok() && *settled && (**settled).status == job::JobStatus::kCompleted) {
       summary.settled = true;
       break;
@@ -148,7 +149,7 @@ Result<DevnetSummary> RunDevnet(const DevnetOptions& options, std::ostream& prog
                                         .statuses = {job::JobStatus::kCompleted},
                                         .limit = static_cast<std::uint32_t>(blocks)}));
   for (const job::Job& job : transitions) {
-    summary.settled_through = std::max(summary.settled_through, job.internal_id);
+    summary.settled_through = std::max(summary.settled_through, engine::LastBlockOf(job));
     const auto* metadata = std::get_if<job::StateUpdateMetadata>(&job.metadata.specific);
     if (metadata != nullptr && metadata->tx_hash) {
       summary.transactions.push_back(*metadata->tx_hash);

@@ -1,5 +1,9 @@
 #include "orch/engine/follow_up_planner.h"
 
+#include <algorithm>
+
+#include "orch/engine/settlement_range.h"
+
 namespace orch::engine {
 
 using job::JobStatus;
@@ -26,7 +30,7 @@ bool FollowUpPlanner::InRange(std::uint64_t block) const {
 Result<std::vector<PlannedJob>> FollowUpPlanner::Plan(const job::Job& completing) {
   const std::uint64_t block = completing.internal_id;
   if (completing.type == JobType::kStateTransition) {
-    return AfterSettlement(block);
+    return AfterSettlement(completing);
   }
   const std::optional<JobType> successor = SuccessorOf(layer_, completing.type);
   if (!successor || !InRange(block)) {
@@ -36,37 +40,59 @@ Result<std::vector<PlannedJob>> FollowUpPlanner::Plan(const job::Job& completing
     return std::vector<PlannedJob>{{*successor, block}};
   }
   // Settlement is strictly ordered: this block's turn comes when the latest StateTransition
-  // is the previous block's and Completed (or when this is the first block).
-  ORCH_ASSIGN_OR_RETURN(auto latest, store_.ListJobs({.types = {JobType::kStateTransition},
-                                                      .min_internal_id = options_.min_block,
-                                                      .newest_first = true,
-                                                      .limit = 1}));
-  const bool turn = latest.empty() ? block == options_.min_block
-                                   : latest.front().internal_id + 1 == block &&
-                                         latest.front().status == JobStatus::kCompleted;
+  // ends at the previous block and is Completed (or when this is the first block).
+  ORCH_ASSIGN_OR_RETURN(auto latest, LatestSettlement(store_, options_.min_block));
+  const bool turn =
+      !latest ? block == options_.min_block
+              : LastBlockOf(*latest) + 1 == block && latest->status == JobStatus::kCompleted;
   if (!turn) {
     return std::vector<PlannedJob>{};
   }
-  return std::vector<PlannedJob>{{JobType::kStateTransition, block}};
+  ORCH_ASSIGN_OR_RETURN(PlannedJob settlement, SettlementFrom(block));
+  return std::vector<PlannedJob>{settlement};
 }
 
-Result<std::vector<PlannedJob>> FollowUpPlanner::AfterSettlement(std::uint64_t settled) {
+Result<PlannedJob> FollowUpPlanner::SettlementFrom(std::uint64_t first) {
+  ORCH_ASSIGN_OR_RETURN(const std::uint64_t last,
+                        SettlementEnd(store_, *PredecessorOf(layer_, JobType::kStateTransition),
+                                      first, LastAllowedInSettlement(options_, first)));
+  return PlannedJob{JobType::kStateTransition, first, last - first + 1};
+}
+
+Result<std::vector<PlannedJob>> FollowUpPlanner::AfterSettlement(const job::Job& settlement) {
   std::vector<PlannedJob> planned;
-  const std::uint64_t next = settled + 1;
+  const std::uint64_t last_settled = LastBlockOf(settlement);
+  const std::uint64_t next = last_settled + 1;
   if (InRange(next)) {
     const JobType parent = *PredecessorOf(layer_, JobType::kStateTransition);
     ORCH_ASSIGN_OR_RETURN(auto parent_job, store_.FindJob(parent, next));
     if (parent_job && parent_job->status == JobStatus::kCompleted) {
-      planned.push_back({JobType::kStateTransition, next});
+      ORCH_ASSIGN_OR_RETURN(PlannedJob next_settlement, SettlementFrom(next));
+      planned.push_back(next_settlement);
     }
   }
-  // The look-ahead now ends at settled + buffer (PipelineTriggers::RunSnos). A node that cannot
-  // be asked only postpones that run to the next trigger tick.
-  const std::uint64_t admitted = settled + options_.snos_job_buffer_size;
-  if (options_.snos_job_buffer_size > 0 && InRange(admitted)) {
-    if (Result<std::uint64_t> latest = chain_.LatestBlock(); latest.ok() && admitted <= *latest) {
-      planned.push_back({JobType::kSnosRun, admitted});
-    }
+  // The look-ahead ended at internal_id + buffer - 1 and now ends at last_settled + buffer
+  // (PipelineTriggers::RunSnos). A node that cannot be asked only postpones those runs to the
+  // next trigger tick.
+  const std::uint64_t buffer = options_.snos_job_buffer_size;
+  if (buffer == 0) {
+    return planned;
+  }
+  std::uint64_t last_admitted = last_settled + buffer;
+  if (options_.max_block) {
+    last_admitted = std::min(last_admitted, *options_.max_block);
+  }
+  const std::uint64_t first_admitted =
+      std::max(settlement.internal_id + buffer, options_.min_block);
+  if (first_admitted > last_admitted) {
+    return planned;
+  }
+  Result<std::uint64_t> head = chain_.LatestBlock();
+  if (!head.ok()) {
+    return planned;
+  }
+  for (std::uint64_t block = first_admitted; block <= std::min(last_admitted, *head); ++block) {
+    planned.push_back({JobType::kSnosRun, block});
   }
   return planned;
 }

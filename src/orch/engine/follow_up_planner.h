@@ -12,20 +12,25 @@
 
 namespace orch::engine {
 
-/// A job to create: its type and block.
+/// A job to create: its type and the consecutive blocks it covers, from `internal_id`.
 struct PlannedJob {
   job::JobType type;
   std::uint64_t internal_id = 0;
+  std::uint64_t blocks = 1;
+
+  std::uint64_t last_block() const { return internal_id + blocks - 1; }
 
   bool operator==(const PlannedJob&) const = default;
 };
 
 /// Decides which jobs the completion of a job allows, so that the commit that completes it
 /// also creates them (architecture.md §1): the next stage of its block; StateTransition only
-/// in its turn — for a DataSubmission's block once the previous block is settled, and after a
-/// settlement for the next block once its DataSubmission is Completed; and after a settlement
-/// the SnosRun of the block the look-ahead now admits, if the node has it. Gaps and blocks the
-/// node reports later are the triggers' work.
+/// in its turn — from a DataSubmission's block once every earlier block is settled, and after a
+/// settlement from the block after its last once that block's DataSubmission is Completed,
+/// reaching as far as the following blocks' DataSubmissions are Completed (at most
+/// max_blocks_per_settlement blocks); and after a settlement the SnosRuns of the blocks the
+/// look-ahead now admits, if the node has them. Gaps and blocks the node reports later are the
+/// triggers' work.
 /// The settlement decisions read the store before the completion commits, so two completions
 /// committing at once may each miss the other's; PipelineTriggers::RunAfterCompletion, run
 /// after the commit, closes that gap. Thread-safe if the store is.
@@ -38,8 +43,10 @@ class FollowUpPlanner {
 
  private:
   bool InRange(std::uint64_t block) const;
-  // After settling `settled`: the next settlement and the SnosRun the look-ahead admits.
-  Result<std::vector<PlannedJob>> AfterSettlement(std::uint64_t settled);
+  // After `settlement` completes: the next settlement and the SnosRuns the look-ahead admits.
+  Result<std::vector<PlannedJob>> AfterSettlement(const job::Job& settlement);
+  // The settlement from `first`, whose DataSubmission is Completed or completing.
+  Result<PlannedJob> SettlementFrom(std::uint64_t first);
 
   store::JobStore& store_;
   ChainHead& chain_;

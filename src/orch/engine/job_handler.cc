@@ -10,4 +10,13 @@ HandlerLimits ApplyOverrides(HandlerLimits limits, const LimitOverrides& overrid
   return limits;
 }
 
+Result<job::SpecificMetadata> JobHandler::CreateMetadataForBlocks(std::uint64_t internal_id,
+                                                                  std::uint64_t last_block) {
+  if (last_block != internal_id) {
+    return Error::InvalidArgument("{} jobs cover one block each, not blocks {}..={}",
+                                  job::ToString(type()), internal_id, last_block);
+  }
+  return CreateMetadata(internal_id);
+}
+
 }  // namespace orch::engine

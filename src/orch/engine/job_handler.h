@@ -26,6 +26,9 @@ struct HandlerLimits {
   /// How long a processing claim lasts; a holder that has not finished by then is presumed
   /// dead and the job is handed to another worker.
   std::chrono::milliseconds lease_duration{std::chrono::seconds(300)};
+  /// How many consecutive blocks one job may cover (StateTransition settles a range of blocks
+  /// when its handler can; every other job covers one block).
+  std::uint64_t max_blocks_per_job = 1;
 };
 
 /// Operator settings that replace a handler's defaults (flags of `orchestrator run`); unset
@@ -75,6 +78,12 @@ class JobHandler {
 
   /// The type-specific metadata of a new job for `internal_id` (storage keys etc.).
   virtual Result<job::SpecificMetadata> CreateMetadata(std::uint64_t internal_id) = 0;
+
+  /// The metadata of a new job covering blocks internal_id..=last_block, for handlers whose
+  /// limits allow more than one block per job. The default covers one block (CreateMetadata)
+  /// and refuses a longer range with kInvalidArgument.
+  virtual Result<job::SpecificMetadata> CreateMetadataForBlocks(std::uint64_t internal_id,
+                                                                std::uint64_t last_block);
 
   /// Performs the job's side effect; returns its external id (e.g. a prover task id).
   virtual Result<job::ExternalId> Process(job::Job& job) = 0;

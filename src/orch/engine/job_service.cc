@@ -106,22 +106,40 @@ Result<std::vector<store::InsertOutcome>> JobService::CreateJobs(
   return committer_.InsertJobs(jobs);
 }
 
+Result<store::InsertOutcome> JobService::CreateJob(job::JobType type, std::uint64_t internal_id,
+                                                   std::uint64_t last_block) {
+  ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
+  ORCH_ASSIGN_OR_RETURN(NewJob job, BuildNewJob(*handler, internal_id, last_block));
+  ORCH_ASSIGN_OR_RETURN(auto outcomes, committer_.InsertJobs({std::move(job)}));
+  return std::move(outcomes.front());
+}
+
 Result<std::vector<NewJob>> JobService::BuildNewJobs(
     job::JobType type, const std::vector<std::uint64_t>& internal_ids) {
   ORCH_ASSIGN_OR_RETURN(JobHandler * handler, handlers_.Find(type));
   std::vector<NewJob> jobs;
   jobs.reserve(internal_ids.size());
-  const TimePoint now = clock_.Now();
   for (std::uint64_t internal_id : internal_ids) {
-    ORCH_ASSIGN_OR_RETURN(job::SpecificMetadata specific, handler->CreateMetadata(internal_id));
-    job::JobMetadata metadata;
-    metadata.common.orchestrator_version = options_.orchestrator_version;
-    metadata.specific = std::move(specific);
-    job::Job job = job::NewJob(type, internal_id, std::move(metadata), now);
-    OutgoingMessage message{queues_.ProcessingQueue(type), JobMessage(job.id), {}};
-    jobs.push_back({std::move(job), std::move(message)});
+    ORCH_ASSIGN_OR_RETURN(NewJob job, BuildNewJob(*handler, internal_id, internal_id));
+    jobs.push_back(std::move(job));
   }
   return jobs;
+}
+
+Result<NewJob> JobService::BuildNewJob(JobHandler& handler, std::uint64_t internal_id,
+                                       std::uint64_t last_block) {
+  const std::uint64_t supported = std::max<std::uint64_t>(handler.limits().max_blocks_per_job, 1);
+  last_block = std::clamp(last_block, internal_id, internal_id + supported - 1);
+  ORCH_ASSIGN_OR_RETURN(job::SpecificMetadata specific,
+                        last_block == internal_id
+                            ? handler.CreateMetadata(internal_id)
+                            : handler.CreateMetadataForBlocks(internal_id, last_block));
+  job::JobMetadata metadata;
+  metadata.common.orchestrator_version = options_.orchestrator_version;
+  metadata.specific = std::move(specific);
+  job::Job job = job::NewJob(handler.type(), internal_id, std::move(metadata), clock_.Now());
+  OutgoingMessage message{queues_.ProcessingQueue(handler.type()), JobMessage(job.id), {}};
+  return NewJob{std::move(job), std::move(message)};
 }
 
 std::vector<NewJob> JobService::FollowUpsOf(const job::Job& job) {
@@ -136,17 +154,18 @@ std::vector<NewJob> JobService::FollowUpsOf(const job::Job& job) {
     return jobs;
   }
   for (const PlannedJob& next : *planned) {
-    if (!handlers_.Has(next.type)) {
-      continue;
+    Result<JobHandler*> handler = handlers_.Find(next.type);
+    if (!handler.ok()) {
+      continue;  // not configured here: nothing of that type is created
     }
-    Result<std::vector<NewJob>> built = BuildNewJobs(next.type, {next.internal_id});
+    Result<NewJob> built = BuildNewJob(**handler, next.internal_id, next.last_block());
     if (!built.ok()) {
       spdlog::warn("{} {}: could not build its follow-up {} ({}); the triggers create it",
                    job::ToString(job.type), job.internal_id, job::ToString(next.type),
                    built.error().message());
       continue;
     }
-    std::move(built->begin(), built->end(), std::back_inserter(jobs));
+    jobs.push_back(std::move(built).value());
   }
   return jobs;
 }

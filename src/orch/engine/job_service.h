@@ -68,6 +68,13 @@ class JobService {
   /// processing. Returns the job and whether this call created it.
   Result<store::InsertOutcome> CreateJob(job::JobType type, std::uint64_t internal_id);
 
+  /// CreateJob for a job covering blocks internal_id..=last_block (a StateTransition settling
+  /// several blocks; JobHandler::CreateMetadataForBlocks), shortened to the blocks its handler
+  /// takes in one job (HandlerLimits::max_blocks_per_job). An existing job for `internal_id` is
+  /// returned as it is, whatever range it covers.
+  Result<store::InsertOutcome> CreateJob(job::JobType type, std::uint64_t internal_id,
+                                         std::uint64_t last_block);
+
   /// CreateJob for several blocks at once (one commit where the backends allow it). Outcomes
   /// are in the order of `internal_ids`.
   Result<std::vector<store::InsertOutcome>> CreateJobs(
@@ -150,6 +157,9 @@ class JobService {
   // The new jobs of `type` for `internal_ids` with their messages, built by their handler.
   Result<std::vector<NewJob>> BuildNewJobs(job::JobType type,
                                            const std::vector<std::uint64_t>& internal_ids);
+  // The new job of `handler`'s type for blocks internal_id..=last_block with its message.
+  Result<NewJob> BuildNewJob(JobHandler& handler, std::uint64_t internal_id,
+                             std::uint64_t last_block);
   // The jobs the completion of `job` allows (FollowUpPlanner); none when planning fails, and
   // then the triggers create them.
   std::vector<NewJob> FollowUpsOf(const job::Job& job);

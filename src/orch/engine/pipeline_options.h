@@ -12,6 +12,10 @@ struct PipelineOptions {
   /// How far ahead of settlement SNOS runs may go: SnosRun(N) exists only for
   /// N < first unsettled block + buffer.
   std::uint64_t snos_job_buffer_size = 50;
+  /// One StateTransition settles at most this many consecutive blocks: every block from the
+  /// first unsettled one whose DataSubmission is Completed when it is created, and no more than
+  /// the StateTransition handler takes in one job (HandlerLimits::max_blocks_per_job).
+  std::uint64_t max_blocks_per_settlement = 10;
   /// Per trigger run, at most this many jobs of one type are created.
   std::uint32_t max_jobs_per_run = 500;
 };

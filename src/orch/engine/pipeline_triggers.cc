@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "orch/engine/settlement_range.h"
+
 namespace orch::engine {
 
 using job::JobStatus;
@@ -23,7 +25,7 @@ Result<std::uint64_t> PipelineTriggers::FirstUnsettledBlock() {
   if (settled.empty()) {
     return options_.min_block;
   }
-  return std::max(options_.min_block, settled.front().internal_id + 1);
+  return std::max(options_.min_block, LastBlockOf(settled.front()) + 1);
 }
 
 Result<int> PipelineTriggers::RunSnos() {
@@ -87,16 +89,13 @@ Result<int> PipelineTriggers::RunSuccessor(JobType type) {
 }
 
 Result<int> PipelineTriggers::RunStateTransition() {
-  ORCH_ASSIGN_OR_RETURN(auto latest, store_.ListJobs({.types = {JobType::kStateTransition},
-                                                      .min_internal_id = options_.min_block,
-                                                      .newest_first = true,
-                                                      .limit = 1}));
+  ORCH_ASSIGN_OR_RETURN(auto latest, LatestSettlement(store_, options_.min_block));
   std::uint64_t next = options_.min_block;
-  if (!latest.empty()) {
-    if (latest.front().status != JobStatus::kCompleted) {
+  if (latest) {
+    if (latest->status != JobStatus::kCompleted) {
       return 0;  // one settlement in flight; a failed one stops every later block
     }
-    next = latest.front().internal_id + 1;
+    next = LastBlockOf(*latest) + 1;
   }
   if (options_.max_block && next > *options_.max_block) {
     return 0;
@@ -106,7 +105,10 @@ Result<int> PipelineTriggers::RunStateTransition() {
   if (!parent_job || parent_job->status != JobStatus::kCompleted) {
     return 0;
   }
-  ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(JobType::kStateTransition, next));
+  ORCH_ASSIGN_OR_RETURN(
+      const std::uint64_t last,
+      SettlementEnd(store_, parent, next, LastAllowedInSettlement(options_, next)));
+  ORCH_ASSIGN_OR_RETURN(auto outcome, jobs_.CreateJob(JobType::kStateTransition, next, last));
   return outcome.inserted ? 1 : 0;
 }
 

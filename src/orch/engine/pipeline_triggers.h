@@ -19,8 +19,10 @@ namespace orch::engine {
 ///    node's latest block and max_block, within the look-ahead buffer; gaps are filled.
 ///  - ProofCreation, ProofRegistration (L3) and DataSubmission for each block whose predecessor
 ///    is Completed and which has none yet, oldest first.
-///  - StateTransition strictly in block order with one in flight: the next block after the
-///    latest StateTransition once that one is Completed (the first at min_block).
+///  - StateTransition strictly in block order with one in flight: once the latest one is
+///    Completed, the next starts at the block after its last (the first at min_block) and
+///    covers the following blocks whose DataSubmission is Completed too, up to
+///    max_blocks_per_settlement blocks (settlement_range.h).
 /// Failure is contained: a failed job only stops what depends on it (its successors, and for
 /// settlement every later block); other blocks go on within the buffer.
 /// Every run is idempotent (jobs are unique per type and block), so instances may run triggers
@@ -47,8 +49,8 @@ class PipelineTriggers {
   Result<int> RunSuccessor(job::JobType type);
   Result<int> RunStateTransition();
 
-  /// The first block not yet settled: after the latest Completed StateTransition, at least
-  /// min_block.
+  /// The first block not yet settled: after the last block of the latest Completed
+  /// StateTransition, at least min_block.
   Result<std::uint64_t> FirstUnsettledBlock();
 
  private:

@@ -405,6 +405,17 @@ TEST_F(ApiServerTest, ListsTheJobsOfABlock) {
   }
   EXPECT_EQ(ids, (std::set<std::string>{snos.id, proof.id}));
 
+  // A settlement of several blocks is stored under its first block and listed for each.
+  job::Job settlement = job::NewJob(JobType::kStateTransition, 4, {}, clock_.Now());
+  settlement.metadata.specific =
+      job::StateUpdateMetadata{.context = {job::SettlementContext::Kind::kBlock, 7, {}}};
+  ASSERT_TRUE(store_->InsertIfAbsent(settlement).ok());
+  const json with_settlement = Body(Get("/jobs/block/5/status"))["data"]["jobs"];
+  ASSERT_EQ(with_settlement.size(), 3u);
+  EXPECT_EQ(with_settlement[2]["id"], settlement.id);
+  EXPECT_EQ(Body(Get("/jobs/block/8/status"))["data"]["jobs"], json::array())
+      << "block 8 is past the settlement";
+
   auto empty = Get("/jobs/block/99/status");
   ASSERT_TRUE(empty);
   EXPECT_EQ(Body(empty)["data"]["jobs"], json::array());

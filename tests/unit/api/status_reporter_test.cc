@@ -125,6 +125,21 @@ TEST_F(StatusReporterTest, ReportsProgressLagAndTheOldestUnfinishedJob) {
   EXPECT_EQ(report["job_types"][3]["block_lag"], nullptr);  // nothing settled yet
 }
 
+TEST_F(StatusReporterTest, ASettlementOfSeveralBlocksCountsUpToItsLastBlock) {
+  job::JobMetadata metadata;
+  metadata.specific =
+      job::StateUpdateMetadata{.context = {job::SettlementContext::Kind::kBlock, 6, {}}};
+  job::Job settlement =
+      job::NewJob(JobType::kStateTransition, 3, std::move(metadata), clock_.Now());
+  settlement.status = JobStatus::kCompleted;
+  ASSERT_TRUE(store_->InsertIfAbsent(settlement).ok());
+
+  const json report = Report();
+  const json& settled = report["job_types"][3];
+  EXPECT_EQ(settled["latest_completed_block"], 6);
+  EXPECT_EQ(settled["block_lag"], 4);
+}
+
 TEST_F(StatusReporterTest, AnUnreachableNodeIsReportedNotFatal) {
   Insert(JobType::kSnosRun, 0, JobStatus::kCompleted);
   chain_.TakeDown();

@@ -15,6 +15,7 @@ TEST(EngineSettingsTest, DefaultsGiveEveryPipelineTypeItsConsumersAndLease) {
   EXPECT_EQ(options->instance_id, "me");
   EXPECT_EQ(options->trigger_interval, seconds(10));
   EXPECT_EQ(options->pipeline.snos_job_buffer_size, 50u);
+  EXPECT_EQ(options->pipeline.max_blocks_per_settlement, 10u);
   EXPECT_EQ(options->concurrency.at(JobType::kSnosRun), 5);
   EXPECT_EQ(options->concurrency.at(JobType::kProofCreation), 10);
   EXPECT_EQ(options->concurrency.at(JobType::kDataSubmission), 5);
@@ -30,6 +31,7 @@ TEST(EngineSettingsTest, FlagsReachTheEngine) {
   run.min_block = 100;
   run.max_block = 200;
   run.snos_job_buffer_size = 7;
+  run.max_blocks_per_settlement = 3;
   run.trigger_interval_seconds = 3;
   run.max_concurrent_proving_jobs = 2;
   run.proof_registration_timeout_seconds = 42;
@@ -39,6 +41,7 @@ TEST(EngineSettingsTest, FlagsReachTheEngine) {
   EXPECT_EQ(options->pipeline.min_block, 100u);
   EXPECT_EQ(options->pipeline.max_block, 200u);
   EXPECT_EQ(options->pipeline.snos_job_buffer_size, 7u);
+  EXPECT_EQ(options->pipeline.max_blocks_per_settlement, 3u);
   EXPECT_EQ(options->trigger_interval, seconds(3));
   EXPECT_EQ(options->concurrency.at(JobType::kProofCreation), 2);
   EXPECT_EQ(options->concurrency.at(JobType::kProofRegistration), 2);
@@ -71,6 +74,10 @@ TEST(EngineSettingsTest, BadValuesNameTheirFlag) {
   RunOptions zero_buffer;
   zero_buffer.snos_job_buffer_size = 0;
   EXPECT_NE(error_of(zero_buffer).find("--snos-job-buffer-size"), std::string::npos);
+  RunOptions zero_blocks_per_settlement;
+  zero_blocks_per_settlement.max_blocks_per_settlement = 0;
+  EXPECT_NE(error_of(zero_blocks_per_settlement).find("--max-blocks-per-settlement"),
+            std::string::npos);
   for (const char* policy : {"proving", "proving=1,2", "proving=a,2,3", "proving=1,2,0",
                              "prover=1,2,3", "snos=5000,1000,3"}) {
     RunOptions run;

@@ -9,6 +9,7 @@
 #include "tests/fakes/fake_job_handler.h"
 #include "tests/fakes/recording_alerter.h"
 
+#include "orch/engine/settlement_range.h"
 #include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
 #include "orch/store/sql/sql_job_store.h"
@@ -103,7 +104,7 @@ class EngineTest : public ::testing::Test {
   }
 
   bool Settled(std::uint64_t block) {
-    auto job = store_->FindJob(job::JobType::kStateTransition, block);
+    auto job = engine::FindSettlementOf(*store_, block);
     return job.ok() && job->has_value() && (*job)->status == job::JobStatus::kCompleted;
   }
 

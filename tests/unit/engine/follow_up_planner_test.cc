@@ -20,6 +20,15 @@ class FollowUpPlannerTest : public EngineHarness {
     return job;
   }
 
+  // Stores a StateTransition of blocks first..=last directly in `status`.
+  job::Job PutSettlement(std::uint64_t first, std::uint64_t last, JobStatus status) {
+    job::Job job = job::NewJob(JobType::kStateTransition, first, {}, clock_.Now());
+    job.metadata.specific = SettlementMetadata(last);
+    job.status = status;
+    EXPECT_TRUE(store_->InsertIfAbsent(job)->inserted);
+    return job;
+  }
+
   std::vector<PlannedJob> Plan(const job::Job& completing,
                                engine::PipelineOptions options = {.min_block = 1,
                                                                   .snos_job_buffer_size = 5},
@@ -82,6 +91,43 @@ TEST_F(FollowUpPlannerTest, ASettlementIsFollowedByTheNextOneAndTheBlockTheLookA
   chain_.FailWith(Error::Unavailable("node down"));
   EXPECT_EQ(Plan(settling), (Plans{{JobType::kStateTransition, 11}}))
       << "an unreachable node only postpones the SNOS run to the trigger tick";
+}
+
+TEST_F(FollowUpPlannerTest, ASettlementInItsTurnCoversTheFollowingCompletedDataSubmissions) {
+  for (std::uint64_t block : {2, 3, 4, 6}) {
+    Put(JobType::kDataSubmission, block, JobStatus::kCompleted);
+  }
+  const job::Job first = Put(JobType::kDataSubmission, 1, JobStatus::kPendingVerification);
+  EXPECT_EQ(Plan(first), (Plans{{JobType::kStateTransition, 1, 4}})) << "block 5 is not ready";
+  EXPECT_EQ(Plan(first, {.min_block = 1, .max_blocks_per_settlement = 2}),
+            (Plans{{JobType::kStateTransition, 1, 2}}));
+  EXPECT_EQ(Plan(first, {.min_block = 1, .max_block = 3}),
+            (Plans{{JobType::kStateTransition, 1, 3}}));
+
+  PutSettlement(1, 4, JobStatus::kCompleted);
+  const job::Job fifth = Put(JobType::kDataSubmission, 5, JobStatus::kPendingVerification);
+  EXPECT_EQ(Plan(fifth), (Plans{{JobType::kStateTransition, 5, 2}}))
+      << "the turn comes after the last block of the latest settlement";
+}
+
+TEST_F(FollowUpPlannerTest, ASettlementOfSeveralBlocksAdmitsAsManySnosRuns) {
+  chain_.SetLatest(100);
+  Put(JobType::kDataSubmission, 8, JobStatus::kCompleted);
+  Put(JobType::kDataSubmission, 9, JobStatus::kCompleted);
+  const job::Job settling = PutSettlement(3, 7, JobStatus::kPendingVerification);
+  // The look-ahead of 5 reached 3 + 5 - 1 = 7 and now reaches 7 + 5 = 12.
+  EXPECT_EQ(Plan(settling), (Plans{{JobType::kStateTransition, 8, 2},
+                                   {JobType::kSnosRun, 8},
+                                   {JobType::kSnosRun, 9},
+                                   {JobType::kSnosRun, 10},
+                                   {JobType::kSnosRun, 11},
+                                   {JobType::kSnosRun, 12}}));
+  chain_.SetLatest(10);
+  EXPECT_EQ(Plan(settling), (Plans{{JobType::kStateTransition, 8, 2},
+                                   {JobType::kSnosRun, 8},
+                                   {JobType::kSnosRun, 9},
+                                   {JobType::kSnosRun, 10}}))
+      << "not past the node's latest block";
 }
 
 }  // namespace

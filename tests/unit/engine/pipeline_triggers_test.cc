@@ -2,6 +2,8 @@
 
 #include "tests/unit/engine/engine_harness.h"
 
+#include "orch/engine/settlement_range.h"
+
 namespace orch::testing {
 namespace {
 
@@ -144,6 +146,83 @@ TEST_F(PipelineTriggersTest, OutOfOrderCompletionsWaitForTheGap) {
   Put(JobType::kDataSubmission, 2, JobStatus::kCompleted);
   EXPECT_EQ(*triggers_->RunStateTransition(), 1);
   EXPECT_EQ(Blocks(JobType::kStateTransition), (BlockList{1, 2}));
+}
+
+// StateTransition jobs of a handler that settles up to 4 blocks in one job.
+class MultiBlockSettlementTest : public PipelineTriggersTest {
+ protected:
+  engine::HandlerLimits HandlerLimitsForTest() const override {
+    engine::HandlerLimits limits = TestLimits();
+    limits.max_blocks_per_job = 4;
+    return limits;
+  }
+
+  // The blocks of each StateTransition, as (first, last).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> Settlements() {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+    for (const job::Job& job : *store_->ListJobs({.types = {JobType::kStateTransition}})) {
+      ranges.emplace_back(job.internal_id, engine::LastBlockOf(job));
+    }
+    return ranges;
+  }
+
+  void Complete(std::uint64_t first_block) {
+    job::Job job = **store_->FindJob(JobType::kStateTransition, first_block);
+    job.status = JobStatus::kCompleted;
+    ASSERT_TRUE(store_->UpdateJob(job, job.version).ok());
+  }
+};
+
+using Ranges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+
+TEST_F(MultiBlockSettlementTest, ASettlementCoversTheFollowingReadyBlocksUpToTheLimits) {
+  for (std::uint64_t block : {1, 2, 3, 4, 5, 6, 8}) {
+    Put(JobType::kDataSubmission, block, JobStatus::kCompleted);
+  }
+  ASSERT_EQ(*triggers_->RunStateTransition(), 1);
+  EXPECT_EQ(Settlements(), (Ranges{{1, 4}})) << "the handler settles at most 4 blocks";
+  EXPECT_EQ(*triggers_->RunStateTransition(), 0) << "one in flight";
+  EXPECT_EQ(*triggers_->FirstUnsettledBlock(), 1u);
+
+  Complete(1);
+  EXPECT_EQ(*triggers_->FirstUnsettledBlock(), 5u);
+  ASSERT_EQ(*triggers_->RunStateTransition(), 1);
+  EXPECT_EQ(Settlements(), (Ranges{{1, 4}, {5, 6}})) << "block 7 is not ready";
+
+  Complete(5);
+  EXPECT_EQ(*triggers_->RunStateTransition(), 0) << "block 7 is not ready";
+  Put(JobType::kDataSubmission, 7, JobStatus::kCompleted);
+  ASSERT_EQ(*triggers_->RunStateTransition(), 1);
+  EXPECT_EQ(Settlements(), (Ranges{{1, 4}, {5, 6}, {7, 8}}));
+
+  EXPECT_EQ((*engine::FindSettlementOf(*store_, 3))->internal_id, 1u);
+  EXPECT_EQ((*engine::FindSettlementOf(*store_, 8))->internal_id, 7u);
+  EXPECT_FALSE(*engine::FindSettlementOf(*store_, 9));
+}
+
+TEST_F(MultiBlockSettlementTest, ASettlementStopsAtMaxBlockAndTheConfiguredLimit) {
+  UseTriggers({.min_block = 1, .max_block = 3, .max_blocks_per_settlement = 2});
+  for (std::uint64_t block = 1; block <= 6; ++block) {
+    Put(JobType::kDataSubmission, block, JobStatus::kCompleted);
+  }
+  ASSERT_EQ(*triggers_->RunStateTransition(), 1);
+  Complete(1);
+  ASSERT_EQ(*triggers_->RunStateTransition(), 1);
+  Complete(3);
+  EXPECT_EQ(*triggers_->RunStateTransition(), 0) << "max_block is 3";
+  EXPECT_EQ(Settlements(), (Ranges{{1, 2}, {3, 3}}));
+}
+
+TEST_F(PipelineTriggersTest, AHandlerThatSettlesOneBlockPerJobGetsOneBlockPerJob) {
+  for (std::uint64_t block = 1; block <= 3; ++block) {
+    Put(JobType::kDataSubmission, block, JobStatus::kCompleted);
+  }
+  ASSERT_EQ(*triggers_->RunStateTransition(), 1);
+  const job::Job settlement = **store_->FindJob(JobType::kStateTransition, 1);
+  EXPECT_EQ(engine::LastBlockOf(settlement), 1u) << "the fake handler's limit is one block";
+  Result<job::SpecificMetadata> range = Handler(JobType::kSnosRun).CreateMetadataForBlocks(2, 3);
+  ASSERT_FALSE(range.ok());
+  EXPECT_EQ(range.error().code(), ErrorCode::kInvalidArgument);
 }
 
 // A DataSubmission failing at block 7 stops settlement from block 7 on, while SNOS runs and
