@@ -29,6 +29,7 @@
 #include "orch/engine/settlement_range.h"
 #include "orch/engine/sql_job_committer.h"
 #include "orch/queue/sql/sql_queue.h"
+#include "orch/sql/sqlite/sqlite_database.h"
 #include "orch/store/sql/sql_job_store.h"
 
 namespace orch::bench {
@@ -167,6 +168,12 @@ int Run(const Options& options) {
       {"consumers_per_queue", engine_options.default_concurrency},
       {"peak_rss_mb_" + std::to_string(options.blocks / 1000) + "k", rss_first},
   };
+  if (const auto* sqlite = dynamic_cast<const sql::SqliteDatabase*>(&test_database->database())) {
+    const sql::SqliteWriteStatistics statistics = sqlite->write_statistics();
+    line["sqlite_writes_per_commit"] =
+        static_cast<double>(statistics.writes) /
+        static_cast<double>(std::max<std::uint64_t>(statistics.groups, 1));
+  }
   if (options.rss_blocks > options.blocks) {
     line["peak_rss_mb_" + std::to_string(options.rss_blocks / 1000) + "k"] = rss_second;
   }

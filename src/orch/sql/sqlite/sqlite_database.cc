@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <semaphore>
 #include <unordered_map>
 
 namespace orch::sql {
@@ -201,8 +202,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
     return Error::InvalidArgument("cannot open SQLite database {}: directory {} does not exist",
                                   path, parent.string());
   }
+  // The pool, then the checkpointer's connection.
   std::vector<sqlite3*> connections;
-  for (int i = 0; i < std::max(1, options.connections); ++i) {
+  for (int i = 0; i <= std::max(1, options.connections); ++i) {
     Result<sqlite3*> connection = OpenConnection(path, options);
     if (!connection.ok()) {
       for (sqlite3* open : connections) {
@@ -212,20 +214,77 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
     }
     connections.push_back(*connection);
   }
-  return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(path, std::move(connections)));
+  sqlite3* checkpointer = connections.back();
+  connections.pop_back();
+  return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(
+      path, std::move(connections), checkpointer, std::max(1, options.checkpoint_pages)));
 }
 
-SqliteDatabase::SqliteDatabase(std::string path, std::vector<sqlite3*> connections)
-    : path_(std::move(path)), all_connections_(connections), idle_connections_(connections) {
+SqliteDatabase::SqliteDatabase(std::string path, std::vector<sqlite3*> connections,
+                               sqlite3* checkpointer, int checkpoint_pages)
+    : path_(std::move(path)),
+      all_connections_(connections),
+      checkpoint_pages_(checkpoint_pages),
+      checkpointer_connection_(checkpointer) {
   for (sqlite3* connection : connections) {
     statement_caches_.emplace(connection, std::make_unique<SqliteStatementCache>());
+    // Replaces SQLite's own checkpoint in the commit that crosses the mark.
+    sqlite3_wal_hook(connection, &SqliteDatabase::OnWalCommit, this);
   }
+  if (connections.size() > 1) {
+    writer_ = connections.front();
+    connections.erase(connections.begin());
+  }
+  idle_connections_ = std::move(connections);
+  checkpointer_ = std::jthread([this](const std::stop_token& stop) { RunCheckpoints(stop); });
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  checkpointer_.request_stop();
+  if (checkpointer_.joinable()) {
+    checkpointer_.join();
+  }
   statement_caches_.clear();  // finalizes the statements before their connections close
   for (sqlite3* connection : all_connections_) {
     sqlite3_close(connection);
+  }
+  sqlite3_close(checkpointer_connection_);
+}
+
+int SqliteDatabase::OnWalCommit(void* database, sqlite3* connection, const char* schema,
+                                int pages) {
+  auto& self = *static_cast<SqliteDatabase*>(database);
+  if (pages >= 8 * self.checkpoint_pages_) {
+    // The checkpointer is behind: this writer checkpoints, as SQLite would by itself.
+    (void)sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                    nullptr);
+  } else if (pages >= self.checkpoint_pages_) {
+    {
+      std::lock_guard lock(self.checkpoint_mutex_);
+      self.checkpoint_requested_ = true;
+    }
+    self.checkpoint_due_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteDatabase::RunCheckpoints(const std::stop_token& stop) {
+  while (true) {
+    {
+      std::unique_lock lock(checkpoint_mutex_);
+      if (!checkpoint_due_.wait(lock, stop, [&] { return checkpoint_requested_; })) {
+        return;
+      }
+      checkpoint_requested_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, without blocking readers or writers; the
+    // next write then starts the WAL over.
+    const int code = sqlite3_wal_checkpoint_v2(checkpointer_connection_, nullptr,
+                                               SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (code != SQLITE_OK && (code & 0xff) != SQLITE_BUSY) {
+      spdlog::warn("sqlite {}: checkpoint: {}", path_,
+                   SqliteError(checkpointer_connection_, code, "checkpoint").message());
+    }
   }
 }
 
@@ -245,21 +304,47 @@ void SqliteDatabase::Release(sqlite3* connection) {
   pool_available_.notify_one();
 }
 
+// A write transaction queued for the next group. Lives on its caller's stack until the group
+// that ran it has committed and woken the caller.
+struct SqliteDatabase::PendingWrite {
+  const std::function<Result<void>(SqlSession&)>* body;
+  Result<void> result = Ok();
+  bool done = false;  // guarded by group_mutex_
+  std::binary_semaphore wake{0};
+};
+
 Result<void> SqliteDatabase::InTransaction(Access access,
                                            const std::function<Result<void>(SqlSession&)>& body) {
-  std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
   if (access == Access::kWrite) {
-    write_lock.lock();
+    PendingWrite self{.body = &body};
+    bool lead = false;
+    {
+      std::lock_guard lock(group_mutex_);
+      pending_writes_.push_back(&self);
+      lead = !group_running_;
+      group_running_ = true;
+    }
+    if (!lead) {
+      self.wake.acquire();  // woken when a group ran this write, or to lead the next group
+    }
+    bool done = false;
+    {
+      std::lock_guard lock(group_mutex_);
+      done = self.done;
+    }
+    if (!done) {
+      LeadGroup(self);
+    }
+    return std::move(self.result);
   }
+
   sqlite3* connection = Acquire();
   struct Returner {
     SqliteDatabase* database;
     sqlite3* connection;
     ~Returner() { database->Release(connection); }
   } returner{this, connection};
-
-  ORCH_RETURN_IF_ERROR(
-      Exec(connection, access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", "begin"));
+  ORCH_RETURN_IF_ERROR(Exec(connection, "BEGIN", "begin"));
   SqliteSession session(connection, *statement_caches_.at(connection));
   Result<void> result = body(session);
   if (!result.ok()) {
@@ -270,11 +355,147 @@ Result<void> SqliteDatabase::InTransaction(Access access,
     }
     return result;
   }
-  if (Result<void> commit = Exec(connection, "COMMIT", "commit"); !commit.ok()) {
-    (void)Exec(connection, "ROLLBACK", "rollback");
-    return commit;
+  return Exec(connection, "COMMIT", "commit");
+}
+
+SqliteWriteStatistics SqliteDatabase::write_statistics() const {
+  std::lock_guard lock(group_mutex_);
+  SqliteWriteStatistics statistics = statistics_;
+  statistics.queued = pending_writes_.size();
+  return statistics;
+}
+
+void SqliteDatabase::LeadGroup(PendingWrite& self) {
+  std::vector<PendingWrite*> group;
+  {
+    std::lock_guard lock(group_mutex_);
+    while (!pending_writes_.empty() && group.size() < kMaxGroup) {
+      group.push_back(pending_writes_.front());
+      pending_writes_.pop_front();
+    }
   }
-  return Ok();
+  std::uint64_t transactions = 0;
+  for (std::vector<PendingWrite*> unrun = group; !unrun.empty(); ++transactions) {
+    unrun = RunGroup(unrun);
+  }
+  PendingWrite* next_leader = nullptr;
+  {
+    std::lock_guard lock(group_mutex_);
+    statistics_.writes += group.size();
+    statistics_.groups += transactions;
+    for (PendingWrite* write : group) {
+      write->done = true;
+    }
+    if (pending_writes_.empty()) {
+      group_running_ = false;
+    } else {
+      next_leader = pending_writes_.front();
+    }
+  }
+  for (PendingWrite* write : group) {
+    if (write != &self) {
+      write->wake.release();
+    }
+  }
+  if (next_leader != nullptr) {
+    next_leader->wake.release();
+  }
+}
+
+namespace {
+
+// Runs one write's body; an exception (a bug) becomes its error rather than unwinding the
+// writer that runs the group, which would leave the other callers waiting.
+Result<void> RunBody(const std::function<Result<void>(SqlSession&)>& body, SqlSession& session) {
+  try {
+    return body(session);
+  } catch (const std::exception& exception) {
+    return Error::Internal("write transaction threw: {}", exception.what());
+  }
+}
+
+}  // namespace
+
+std::vector<SqliteDatabase::PendingWrite*> SqliteDatabase::RunGroup(
+    const std::vector<PendingWrite*>& group) {
+  sqlite3* connection = writer_ != nullptr ? writer_ : Acquire();
+  struct Returner {
+    SqliteDatabase* database;
+    sqlite3* pooled;
+    ~Returner() {
+      if (pooled != nullptr) {
+        database->Release(pooled);
+      }
+    }
+  } returner{this, writer_ != nullptr ? nullptr : connection};
+  const auto rollback = [&] {
+    if (sqlite3_get_autocommit(connection) == 0) {
+      if (Result<void> rolled_back = Exec(connection, "ROLLBACK", "rollback"); !rolled_back.ok()) {
+        spdlog::warn("sqlite {}: {}", path_, rolled_back.error().ToString());
+      }
+    }
+  };
+  // Every member fails with `error` and nothing of the group is kept.
+  const auto fail_group = [&](const Error& error) {
+    rollback();
+    for (PendingWrite* write : group) {
+      write->result = error;
+    }
+    return std::vector<PendingWrite*>{};
+  };
+  if (Result<void> begin = Exec(connection, "BEGIN IMMEDIATE", "begin"); !begin.ok()) {
+    return fail_group(begin.error());
+  }
+  SqliteSession session(connection, *statement_caches_.at(connection));
+  if (group.size() == 1) {
+    PendingWrite& write = *group.front();
+    write.result = RunBody(*write.body, session);
+    if (!write.result.ok()) {
+      rollback();
+      return {};
+    }
+  } else {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      PendingWrite& write = *group[i];
+      if (Result<std::int64_t> savepoint = session.Execute("SAVEPOINT group_member", {});
+          !savepoint.ok()) {
+        return fail_group(savepoint.error());
+      }
+      write.result = RunBody(*write.body, session);
+      if (sqlite3_get_autocommit(connection) != 0) {
+        // SQLite ended the whole transaction (I/O error, disk full): the writes before this
+        // one went with it; the rest run in a group of their own.
+        const Error lost = write.result.ok()
+                               ? Error::Unavailable("sqlite {}: the transaction ended early", path_)
+                               : write.result.error();
+        for (std::size_t j = 0; j <= i; ++j) {
+          group[j]->result = j == i ? lost
+                                    : Error::Unavailable(
+                                          "sqlite {}: rolled back with another write of its "
+                                          "group: {}",
+                                          path_, lost.message());
+        }
+        return {group.begin() + static_cast<std::ptrdiff_t>(i) + 1, group.end()};
+      }
+      Result<std::int64_t> end = session.Execute(
+          write.result.ok() ? "RELEASE group_member" : "ROLLBACK TO group_member", {});
+      if (end.ok() && !write.result.ok()) {
+        end = session.Execute("RELEASE group_member", {});
+      }
+      if (!end.ok()) {
+        return fail_group(end.error());
+      }
+    }
+  }
+  if (Result<void> commit = Exec(connection, "COMMIT", "commit"); !commit.ok()) {
+    rollback();
+    for (PendingWrite* write : group) {
+      if (write->result.ok()) {
+        write->result = commit.error();
+      }
+    }
+  }
+  return {};
 }
 
 }  // namespace orch::sql
