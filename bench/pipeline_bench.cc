@@ -5,6 +5,8 @@
 // blocks_per_second: settled blocks over wall time for the first --blocks blocks.
 // Latency of a block: from the creation of its SnosRun job (the orchestrator noticing the
 // block) to its StateTransition completing. commits_per_block: write transactions per block.
+// sqlite_writes_per_commit (SQLite only): write transactions per SQLite commit, i.e. the
+// average group of the group commit.
 // Peak RSS is read after --blocks and after --rss-blocks blocks (flat memory means the second
 // is barely above the first). look_ahead (--buffer) bounds the blocks in flight, and so the
 // latency: about look_ahead / blocks_per_second. PostgreSQL needs ORCH_TEST_POSTGRES_URL.
