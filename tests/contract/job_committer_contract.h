@@ -77,7 +77,8 @@ TEST_P(JobCommitterContract, InsertJobsSendsOneMessagePerNewJobOnly) {
   ASSERT_TRUE(store_->InsertIfAbsent(existing).ok());
   std::vector<engine::NewJob> jobs;
   for (std::uint64_t block : {1, 2, 3}) {
-    jobs.push_back({MakeJob(block), {"process", "job-" + std::to_string(block), {}}});
+    jobs.push_back(
+        {MakeJob(block), engine::OutgoingMessage{"process", "job-" + std::to_string(block), {}}});
   }
   auto outcomes = committer_->InsertJobs(jobs);
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().ToString();
@@ -123,7 +124,7 @@ TEST_P(JobCommitterContract, LostCompareAndSetSendsNothingAndLeavesTheDelivery) 
   auto stored =
       committer_->UpdateJob(job, job.version, {{"verify", "job-6", {}}},
                             engine::DeliveredMessage{"process", delivered->front().receipt},
-                            {{follow_up, {"process", "follow-up-6", {}}}});
+                            {{follow_up, engine::OutgoingMessage{"process", "follow-up-6", {}}}});
   ASSERT_FALSE(stored.ok());
   EXPECT_EQ(stored.error().code(), ErrorCode::kConflict);
   EXPECT_TRUE(Bodies("verify").empty());
@@ -140,9 +141,10 @@ TEST_P(JobCommitterContract, AFailingAcknowledgementRollsBackOnlyInOneTransactio
   ASSERT_TRUE(store_->InsertIfAbsent(job).ok());
   job::Job changed = job;
   changed.status = job::JobStatus::kPendingVerification;
-  auto stored = committer_->UpdateJob(changed, job.version, {{"verify", "job-7", {}}},
-                                      engine::DeliveredMessage{"process", "not-a-receipt"},
-                                      {{MakeFollowUp(7), {"process", "follow-up-7", {}}}});
+  auto stored = committer_->UpdateJob(
+      changed, job.version, {{"verify", "job-7", {}}},
+      engine::DeliveredMessage{"process", "not-a-receipt"},
+      {{MakeFollowUp(7), engine::OutgoingMessage{"process", "follow-up-7", {}}}});
   ASSERT_FALSE(stored.ok());
   EXPECT_NE(stored.error().message().find("not-a-receipt"), std::string::npos);
   if (GetParam().one_transaction) {
@@ -165,9 +167,10 @@ TEST_P(JobCommitterContract, UpdateCreatesItsFollowUpsUnlessTheyExist) {
   ASSERT_TRUE(store_->InsertIfAbsent(existing).ok());
   job::Job changed = job;
   changed.status = job::JobStatus::kCompleted;
-  auto stored = committer_->UpdateJob(changed, job.version, {}, std::nullopt,
-                                      {{MakeFollowUp(8), {"process", "follow-up-8", {}}},
-                                       {MakeFollowUp(9), {"process", "follow-up-9", {}}}});
+  auto stored = committer_->UpdateJob(
+      changed, job.version, {}, std::nullopt,
+      {{MakeFollowUp(8), engine::OutgoingMessage{"process", "follow-up-8", {}}},
+       {MakeFollowUp(9), engine::OutgoingMessage{"process", "follow-up-9", {}}}});
   ASSERT_TRUE(stored.ok()) << stored.error().ToString();
   EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kCompleted);
   auto created = store_->FindJob(job::JobType::kProofCreation, 8);

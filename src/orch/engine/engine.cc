@@ -5,6 +5,23 @@
 #include "orch/common/strings.h"
 
 namespace orch::engine {
+namespace {
+
+std::map<job::JobType, int> ProcessingConcurrency(const EngineOptions& options,
+                                                  const QueueLayout& queues,
+                                                  const HandlerRegistry& handlers) {
+  std::map<job::JobType, int> limits;
+  for (job::JobType type : PipelineJobTypes(queues.layer())) {
+    if (handlers.Has(type)) {
+      const auto configured = options.concurrency.find(type);
+      limits[type] = configured == options.concurrency.end() ? options.default_concurrency
+                                                             : configured->second;
+    }
+  }
+  return limits;
+}
+
+}  // namespace
 
 Engine::Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
                alert::Alerter& alerter, const HandlerRegistry& handlers, const QueueLayout& queues,
@@ -16,12 +33,13 @@ Engine::Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& commit
       options_(std::move(options)),
       queues_(queues),
       handlers_(handlers),
+      slots_(ProcessingConcurrency(options_, queues, handlers)),
       follow_ups_(store, chain, queues.layer(), options_.pipeline),
       jobs_(store, queue, committer, alerter, handlers, queues, clock, *this,
             {.instance_id = options_.instance_id,
              .orchestrator_version = options_.orchestrator_version,
              .limit_overrides = options_.limits},
-            &follow_ups_),
+            &follow_ups_, &slots_),
       triggers_(store, jobs_, chain, queues.layer(), options_.pipeline),
       workers_(queue, Consumers()) {}
 
@@ -29,17 +47,16 @@ Engine::~Engine() { Stop(std::chrono::seconds(30)); }
 
 std::vector<WorkerPool::Consumer> Engine::Consumers() {
   std::vector<WorkerPool::Consumer> consumers;
-  for (job::JobType type : PipelineJobTypes(queues_.layer())) {
-    if (!handlers_.Has(type)) {
-      continue;
-    }
-    const auto configured = options_.concurrency.find(type);
-    const int concurrency = configured == options_.concurrency.end() ? options_.default_concurrency
-                                                                     : configured->second;
+  for (const auto& [job_type, concurrency] : ProcessingConcurrency(options_, queues_, handlers_)) {
+    const job::JobType type = job_type;
     const std::string processing = queues_.ProcessingQueue(type);
     consumers.push_back(
         {processing, concurrency,
-         [this, processing](const ReceivedMessage& received) {
+         // A message's job runs once a processing slot of its type is free: workers running a
+         // follow-up their commit created may hold some. Those only ever try for a slot, so
+         // this wait ends when one of them finishes.
+         [this, processing, type](const ReceivedMessage& received) {
+           const std::optional<ProcessingSlots::Slot> slot = slots_.Acquire(type, {});
            return jobs_.ProcessReceived(received,
                                         DeliveredMessage{processing, received.message.receipt});
          },
@@ -93,6 +110,7 @@ void Engine::Start() {
 }
 
 bool Engine::Stop(std::chrono::milliseconds timeout) {
+  jobs_.StopChaining();
   if (scheduler_.joinable()) {
     scheduler_.request_stop();
     wake_.notify_all();

@@ -85,6 +85,9 @@ class Engine final : private EngineObserver {
   const EngineOptions options_;
   const QueueLayout& queues_;
   const HandlerRegistry& handlers_;
+  // Each job type's processing concurrency, shared by its consumers and the workers that run a
+  // follow-up their commit created claimed.
+  ProcessingSlots slots_;
   FollowUpPlanner follow_ups_;
   JobService jobs_;
   PipelineTriggers triggers_;

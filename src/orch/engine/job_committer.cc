@@ -15,9 +15,9 @@ Result<std::vector<store::InsertOutcome>> StoreThenQueueCommitter::InsertJobs(
   outcomes.reserve(jobs.size());
   for (const NewJob& new_job : jobs) {
     ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome, store_.InsertIfAbsent(new_job.job));
-    if (outcome.inserted) {
+    if (outcome.inserted && new_job.message) {
       ORCH_RETURN_IF_ERROR(
-          queue_.Send(new_job.message.queue, new_job.message.body, new_job.message.delay));
+          queue_.Send(new_job.message->queue, new_job.message->body, new_job.message->delay));
     }
     outcomes.push_back(std::move(outcome));
   }

@@ -27,10 +27,11 @@ struct DeliveredMessage {
   std::string receipt;
 };
 
-/// A new job and the message that starts it.
+/// A new job and the message that starts it; none for a job created already claimed by this
+/// instance (LockedForProcessing with its lease), which the creator runs itself.
 struct NewJob {
   job::Job job;
-  OutgoingMessage message;
+  std::optional<OutgoingMessage> message;
 };
 
 /// A processing message as a consumer receives it, with its job when the receive claimed it.

@@ -42,7 +42,8 @@ std::chrono::milliseconds Since(TimePoint now, std::optional<std::int64_t> start
 JobService::JobService(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
                        alert::Alerter& alerter, const HandlerRegistry& handlers,
                        const QueueLayout& queues, const Clock& clock, EngineObserver& observer,
-                       JobServiceOptions options, FollowUpPlanner* follow_ups)
+                       JobServiceOptions options, FollowUpPlanner* follow_ups,
+                       ProcessingSlots* slots)
     : store_(store),
       queue_(queue),
       committer_(committer),
@@ -52,7 +53,8 @@ JobService::JobService(store::JobStore& store, queue::Queue& queue, JobCommitter
       clock_(clock),
       observer_(observer),
       options_(std::move(options)),
-      follow_ups_(follow_ups) {}
+      follow_ups_(follow_ups),
+      slots_(slots) {}
 
 HandlerLimits JobService::LimitsOf(const JobHandler& handler) const {
   const auto it = options_.limit_overrides.find(handler.type());
@@ -142,16 +144,17 @@ Result<NewJob> JobService::BuildNewJob(JobHandler& handler, std::uint64_t intern
   return NewJob{std::move(job), std::move(message)};
 }
 
-std::vector<NewJob> JobService::FollowUpsOf(const job::Job& job) {
-  std::vector<NewJob> jobs;
+JobService::FollowUps JobService::FollowUpsOf(const job::Job& job) {
+  FollowUps follow_ups;
+  std::vector<NewJob>& jobs = follow_ups.jobs;
   if (follow_ups_ == nullptr) {
-    return jobs;
+    return follow_ups;
   }
   Result<std::vector<PlannedJob>> planned = follow_ups_->Plan(job);
   if (!planned.ok()) {
     spdlog::warn("{} {}: could not plan its follow-up jobs ({}); the triggers create them",
                  job::ToString(job.type), job.internal_id, planned.error().message());
-    return jobs;
+    return follow_ups;
   }
   for (const PlannedJob& next : *planned) {
     Result<JobHandler*> handler = handlers_.Find(next.type);
@@ -165,9 +168,48 @@ std::vector<NewJob> JobService::FollowUpsOf(const job::Job& job) {
                    built.error().message());
       continue;
     }
-    jobs.push_back(std::move(built).value());
+    NewJob& created = jobs.emplace_back(std::move(built).value());
+    if (jobs.size() == 1 && next.internal_id == job.internal_id && slots_ != nullptr &&
+        !chaining_stopped_) {
+      follow_ups.chain_slot = slots_->TryAcquire(next.type);
+      if (follow_ups.chain_slot) {
+        Result<job::Job> claimed = ClaimOf(created.job, LimitsOf(**handler), clock_.Now());
+        if (claimed.ok()) {
+          created = {std::move(claimed).value(), std::nullopt};
+        } else {
+          follow_ups.chain_slot.reset();
+        }
+      }
+    }
   }
-  return jobs;
+  return follow_ups;
+}
+
+void JobService::RunChained(const job::Job& created,
+                            ProcessingSlots::Slot /*held until the job ran*/) {
+  // The commit skips a follow-up that exists already (a trigger was first): then it is not
+  // this instance's to run.
+  Result<job::Job> stored = store_.GetJob(created.id);
+  if (!stored.ok() || stored->status != JobStatus::kLockedForProcessing || !stored->lease ||
+      stored->lease->owner != options_.instance_id) {
+    if (!stored.ok() && stored.error().code() != ErrorCode::kNotFound) {
+      spdlog::warn(
+          "{} {}: could not read the job this instance created claimed ({}); its "
+          "lease expires and the sweeper hands it on",
+          job::ToString(created.type), created.internal_id, stored.error().message());
+    }
+    return;
+  }
+  observer_.OnTransition(created.type, JobStatus::kCreated, JobStatus::kLockedForProcessing);
+  Result<JobHandler*> handler = handlers_.Find(created.type);
+  Result<MessageOutcome> outcome = handler.ok()
+                                       ? RunClaimed(*stored, **handler, LimitsOf(**handler))
+                                       : Result<MessageOutcome>(handler.error());
+  if (!outcome.ok()) {
+    spdlog::warn("{} {} ({}): {}; its lease expires and the sweeper hands it on",
+                 job::ToString(created.type), created.internal_id, created.id,
+                 outcome.error().ToString());
+  }
 }
 
 Result<MessageOutcome> JobService::ProcessJob(std::string_view id,
@@ -403,11 +445,15 @@ Result<MessageOutcome> JobService::Verify(const job::Job& stored_job, const job:
       job::Job done = working;
       done.status = JobStatus::kCompleted;
       done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
-      Result<job::Job> stored = Store(done, stored_job, {}, delivery, via, FollowUpsOf(done));
+      FollowUps follow_ups = FollowUpsOf(done);
+      Result<job::Job> stored = Store(done, stored_job, {}, delivery, via, follow_ups.jobs);
       if (stored.ok()) {
         observer_.OnVerified(job.type,
                              Since(clock_.Now(), done.metadata.common.process_started_at));
         observer_.OnCompleted(*stored);
+        if (follow_ups.chain_slot) {
+          RunChained(follow_ups.jobs.front().job, std::move(*follow_ups.chain_slot));
+        }
       }
       return stored_or_duplicate(std::move(stored));
     }

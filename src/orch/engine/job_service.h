@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <stop_token>
@@ -12,6 +13,7 @@
 #include "orch/engine/follow_up_planner.h"
 #include "orch/engine/handler_registry.h"
 #include "orch/engine/job_committer.h"
+#include "orch/engine/processing_slots.h"
 #include "orch/engine/queue_layout.h"
 #include "orch/queue/queue.h"
 #include "orch/store/job_store.h"
@@ -58,11 +60,17 @@ struct MessageOutcome {
 class JobService {
  public:
   /// With `follow_ups`, the commit that completes a job also creates the jobs it allows;
-  /// without, only the triggers create jobs.
+  /// without, only the triggers create jobs. With `slots` as well, the next stage of the
+  /// completed job's block is created already claimed when a processing slot of its type is
+  /// free, and the worker that completed the job runs it at once: no message, no receive, no
+  /// claim commit (a crash leaves it leased, and the sweeper heals it as any job in flight).
   JobService(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
              alert::Alerter& alerter, const HandlerRegistry& handlers, const QueueLayout& queues,
              const Clock& clock, EngineObserver& observer, JobServiceOptions options,
-             FollowUpPlanner* follow_ups = nullptr);
+             FollowUpPlanner* follow_ups = nullptr, ProcessingSlots* slots = nullptr);
+
+  /// From now on nothing is created claimed (the engine is stopping).
+  void StopChaining() { chaining_stopped_ = true; }
 
   /// Creates the job of `type` for `internal_id` unless it exists, and enqueues it for
   /// processing. Returns the job and whether this call created it.
@@ -161,8 +169,17 @@ class JobService {
   Result<NewJob> BuildNewJob(JobHandler& handler, std::uint64_t internal_id,
                              std::uint64_t last_block);
   // The jobs the completion of `job` allows (FollowUpPlanner); none when planning fails, and
-  // then the triggers create them.
-  std::vector<NewJob> FollowUpsOf(const job::Job& job);
+  // then the triggers create them. `chain_slot` is set when the first of them is the next
+  // stage of the same block, created claimed by this instance; it holds that job's slot.
+  struct FollowUps {
+    std::vector<NewJob> jobs;
+    std::optional<ProcessingSlots::Slot> chain_slot;
+  };
+  FollowUps FollowUpsOf(const job::Job& job);
+  // Runs `created`, a follow-up created claimed, if this instance's commit did create it.
+  // The worker keeps the slot of the job it completed meanwhile (only TryAcquire is used here,
+  // so no worker waits for a slot while holding one).
+  void RunChained(const job::Job& created, ProcessingSlots::Slot slot);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
   HandlerLimits LimitsOf(const JobHandler& handler) const;
   std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;
@@ -177,6 +194,8 @@ class JobService {
   EngineObserver& observer_;
   const JobServiceOptions options_;
   FollowUpPlanner* const follow_ups_;
+  ProcessingSlots* const slots_;
+  std::atomic<bool> chaining_stopped_{false};
 };
 
 }  // namespace orch::engine

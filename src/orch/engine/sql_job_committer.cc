@@ -14,8 +14,8 @@ Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
     const std::vector<NewJob>& jobs) {
   std::set<std::string, std::less<>> queues;
   for (const NewJob& new_job : jobs) {
-    if (queues.insert(new_job.message.queue).second) {
-      ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message.queue));
+    if (new_job.message && queues.insert(new_job.message->queue).second) {
+      ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message->queue));
     }
   }
   std::vector<store::InsertOutcome> outcomes;
@@ -28,8 +28,8 @@ Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
         return Ok();
       }));
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (outcomes[i].inserted) {
-      queue_.NotifySent(jobs[i].message.queue);
+    if (outcomes[i].inserted && jobs[i].message) {
+      queue_.NotifySent(jobs[i].message->queue);
     }
   }
   return outcomes;
@@ -39,9 +39,9 @@ Result<store::InsertOutcome> SqlJobCommitter::InsertIn(sql::SqlSession& session,
                                                        const NewJob& new_job) {
   ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome,
                         store_.InsertIfAbsentIn(session, new_job.job));
-  if (outcome.inserted) {
-    ORCH_RETURN_IF_ERROR(
-        queue_.SendIn(session, new_job.message.queue, new_job.message.body, new_job.message.delay));
+  if (outcome.inserted && new_job.message) {
+    ORCH_RETURN_IF_ERROR(queue_.SendIn(session, new_job.message->queue, new_job.message->body,
+                                       new_job.message->delay));
   }
   return outcome;
 }
@@ -54,7 +54,9 @@ Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t ex
     ORCH_RETURN_IF_ERROR(queue_.RequireQueue(message.queue));
   }
   for (const NewJob& new_job : creates) {
-    ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message.queue));
+    if (new_job.message) {
+      ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message->queue));
+    }
   }
   job::Job stored;
   std::vector<std::string_view> created_queues;
@@ -63,8 +65,8 @@ Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t ex
         ORCH_ASSIGN_OR_RETURN(stored, store_.UpdateJobIn(session, job, expected_version));
         for (const NewJob& new_job : creates) {
           ORCH_ASSIGN_OR_RETURN(const store::InsertOutcome outcome, InsertIn(session, new_job));
-          if (outcome.inserted) {
-            created_queues.push_back(new_job.message.queue);
+          if (outcome.inserted && new_job.message) {
+            created_queues.push_back(new_job.message->queue);
           }
         }
         for (const OutgoingMessage& message : messages) {

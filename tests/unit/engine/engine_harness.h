@@ -74,6 +74,9 @@ class EngineHarness : public ::testing::Test {
   // Whether completing a job also creates its follow-ups (as in the engine), or only the
   // triggers create jobs.
   virtual bool CreateFollowUpsOnCompletion() const { return false; }
+  // With follow-ups: whether the worker that completes a job runs the next stage of its block
+  // itself when a processing slot of that type is free (as in the engine); one slot per type.
+  virtual bool ChainFollowUps() const { return false; }
 
   void SetUp() override {
     for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
@@ -88,6 +91,7 @@ class EngineHarness : public ::testing::Test {
   void OpenFreshDatabase() {
     triggers_.reset();
     service_.reset();
+    slots_.reset();
     follow_ups_.reset();
     committer_.reset();
     queue_.reset();
@@ -106,9 +110,16 @@ class EngineHarness : public ::testing::Test {
       follow_ups_ =
           std::make_unique<engine::FollowUpPlanner>(*store_, chain_, engine::Layer::kL2, pipeline_);
     }
+    if (ChainFollowUps()) {
+      std::map<job::JobType, int> one_each;
+      for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
+        one_each[type] = 1;
+      }
+      slots_ = std::make_unique<engine::ProcessingSlots>(one_each);
+    }
     service_ = std::make_unique<engine::JobService>(
         *store_, *queue_, *committer_, alerter_, registry_, *layout_, clock_, observer_,
-        engine::JobServiceOptions{.instance_id = "test-instance"}, follow_ups_.get());
+        engine::JobServiceOptions{.instance_id = "test-instance"}, follow_ups_.get(), slots_.get());
     triggers_ = std::make_unique<engine::PipelineTriggers>(*store_, *service_, chain_,
                                                            engine::Layer::kL2, pipeline_);
   }
@@ -216,6 +227,7 @@ class EngineHarness : public ::testing::Test {
   FakeChainHead chain_;
   engine::PipelineOptions pipeline_{.min_block = 1, .snos_job_buffer_size = 5};
   std::unique_ptr<engine::FollowUpPlanner> follow_ups_;
+  std::unique_ptr<engine::ProcessingSlots> slots_;  // with ChainFollowUps()
   std::unique_ptr<engine::JobService> service_;
   std::unique_ptr<engine::PipelineTriggers> triggers_;
 };

@@ -422,5 +422,70 @@ TEST_F(FollowUpsOnCompletionTest, AFailedVerificationCreatesNothing) {
   EXPECT_FALSE(store_->FindJob(JobType::kProofCreation, 8)->has_value());
 }
 
+// The worker that completes a job runs the next stage of its block itself when a processing
+// slot of that type is free: the completing commit creates it claimed, without a message.
+class ChainedFollowUpsTest : public ZeroPollingDelayTest {
+ protected:
+  bool CreateFollowUpsOnCompletion() const override { return true; }
+  bool ChainFollowUps() const override { return true; }
+};
+
+TEST_F(ChainedFollowUpsTest, TheWorkerThatCompletesAJobRunsTheNextStageOfItsBlock) {
+  const job::Job snos = Create(JobType::kSnosRun, 1);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+
+  EXPECT_EQ(Reload(snos).status, JobStatus::kCompleted);
+  for (JobType type :
+       {JobType::kProofCreation, JobType::kDataSubmission, JobType::kStateTransition}) {
+    const auto job = store_->FindJob(type, 1);
+    ASSERT_TRUE(job->has_value()) << job::ToString(type);
+    EXPECT_EQ((*job)->status, JobStatus::kCompleted) << job::ToString(type);
+    EXPECT_EQ((*job)->version, 1) << job::ToString(type) << ": created claimed, then completed";
+    EXPECT_EQ(Handler(type).ProcessCalls(1), 1) << job::ToString(type);
+    EXPECT_EQ(Visible(layout_->ProcessingQueue(type)), 0u) << job::ToString(type);
+  }
+  const std::vector<Transition> transitions = observer_.transitions();
+  EXPECT_NE(std::find(transitions.begin(), transitions.end(),
+                      Transition{JobType::kProofCreation, JobStatus::kCreated,
+                                 JobStatus::kLockedForProcessing}),
+            transitions.end())
+      << "metrics see the claim the creating commit made";
+  for (JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
+    EXPECT_EQ(slots_->InUse(type), 0) << job::ToString(type) << ": every slot given back";
+  }
+}
+
+TEST_F(ChainedFollowUpsTest, ANextStageWithoutAFreeSlotGoesThroughItsQueue) {
+  const auto taken = slots_->TryAcquire(JobType::kProofCreation);
+  ASSERT_TRUE(taken.has_value());
+  Create(JobType::kSnosRun, 1);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+
+  const auto proof = store_->FindJob(JobType::kProofCreation, 1);
+  ASSERT_TRUE(proof->has_value());
+  EXPECT_EQ((*proof)->status, JobStatus::kCreated);
+  EXPECT_EQ(Handler(JobType::kProofCreation).ProcessCalls(1), 0);
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kProofCreation)), 1u);
+}
+
+TEST_F(ChainedFollowUpsTest, NothingIsCreatedClaimedOnceStopping) {
+  service_->StopChaining();
+  Create(JobType::kSnosRun, 1);
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  EXPECT_EQ((*store_->FindJob(JobType::kProofCreation, 1))->status, JobStatus::kCreated);
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kProofCreation)), 1u);
+}
+
+TEST_F(ChainedFollowUpsTest, AFollowUpThatExistedAlreadyIsNotRunByTheCompletingWorker) {
+  Create(JobType::kSnosRun, 1);
+  Create(JobType::kProofCreation, 1);  // a trigger was first
+  ASSERT_TRUE(Handled(Process(JobType::kSnosRun)));
+  EXPECT_EQ((*store_->FindJob(JobType::kProofCreation, 1))->status, JobStatus::kCreated);
+  EXPECT_EQ(Handler(JobType::kProofCreation).ProcessCalls(1), 0);
+  EXPECT_EQ(Visible(layout_->ProcessingQueue(JobType::kProofCreation)), 1u)
+      << "its own message only";
+  EXPECT_EQ(slots_->InUse(JobType::kProofCreation), 0);
+}
+
 }  // namespace
 }  // namespace orch::testing
