@@ -6,7 +6,7 @@
 // Latency of a block: from the creation of its SnosRun job (the orchestrator noticing the
 // block) to its StateTransition completing. commits_per_block: write transactions per block.
 // sqlite_writes_per_commit (SQLite only): write transactions per SQLite commit, i.e. the
-// average group of the group commit.
+// average group of the group commit; sqlite_checkpoints: WAL checkpoints over the whole run.
 // Peak RSS is read after --blocks and after --rss-blocks blocks (flat memory means the second
 // is barely above the first). look_ahead (--buffer) bounds the blocks in flight, and so the
 // latency: about look_ahead / blocks_per_second. PostgreSQL needs ORCH_TEST_POSTGRES_URL.
@@ -175,6 +175,8 @@ int Run(const Options& options) {
     line["sqlite_writes_per_commit"] =
         static_cast<double>(statistics.writes) /
         static_cast<double>(std::max<std::uint64_t>(statistics.groups, 1));
+    line["sqlite_checkpoints"] = statistics.checkpoints;
+    line["sqlite_wal_restarts"] = statistics.wal_restarts;
   }
   if (options.rss_blocks > options.blocks) {
     line["peak_rss_mb_" + std::to_string(options.rss_blocks / 1000) + "k"] = rss_second;

@@ -7,11 +7,13 @@
 
 #include <atomic>
 #include <barrier>
+#include <set>
 #include <thread>
 
 #include "tests/contract/test_database.h"
 #include "tests/fakes/fake_clock.h"
 
+#include "orch/store/schema.h"
 #include "orch/store/sql/sql_job_store.h"
 
 namespace orch::testing {
@@ -363,6 +365,74 @@ TEST_P(JobStoreContract, ACorruptRowIsReportedWithItsId) {
   EXPECT_NE(read.error().message().find(job.id), std::string::npos) << read.error().message();
   EXPECT_NE(read.error().message().find("snos_batch_index"), std::string::npos)
       << read.error().message();
+}
+
+// Migration 0002 drops the indexes on status, internal_id and lease expiry: a database made by
+// the first release upgrades, and what those indexes served still finds its jobs.
+TEST_P(JobStoreContract, AVersionOneSchemaUpgradesAndItsJobsStayFindable) {
+  using job::JobStatus;
+  using job::JobType;
+  sql::SqlDatabase& database = database_->database();
+  const auto run = [&](const std::string& script) {
+    return database.InTransaction(
+        sql::SqlDatabase::Access::kWrite,
+        [&](sql::SqlSession& session) -> Result<void> { return session.ExecuteScript(script); });
+  };
+  ASSERT_TRUE(run("CREATE INDEX jobs_status ON jobs (status);"
+                  "CREATE INDEX jobs_internal_id ON jobs (internal_id);"
+                  "CREATE INDEX jobs_lease_expires_at ON jobs (lease_expires_at) "
+                  "WHERE lease_expires_at IS NOT NULL;"
+                  "DELETE FROM schema_migrations WHERE version >= 2;")
+                  .ok());
+  ASSERT_EQ(*store::SchemaVersion(database), 1);
+  Insert(JobType::kSnosRun, 1, JobStatus::kCompleted);
+  Insert(JobType::kSnosRun, 2, JobStatus::kFailed);
+  job::Job held = Insert(JobType::kProofCreation, 1);
+  held.status = JobStatus::kLockedForProcessing;
+  held.lease = job::Lease{"instance-a", clock_.Now(), JobStatus::kCreated};
+  ASSERT_TRUE(store_->UpdateJob(held, held.version).ok());
+  EXPECT_FALSE(store::CheckSchemaIsCurrent(database).ok());
+
+  Result<int> applied = store::ApplyMigrations(database);
+  ASSERT_TRUE(applied.ok()) << applied.error().ToString();
+  EXPECT_EQ(*applied, 1);
+  EXPECT_TRUE(store::CheckSchemaIsCurrent(database).ok());
+  std::int64_t dropped_left = -1;
+  ASSERT_TRUE(database
+                  .InTransaction(
+                      sql::SqlDatabase::Access::kRead,
+                      [&](sql::SqlSession& session) -> Result<void> {
+                        const std::string query =
+                            database.dialect() == sql::Dialect::kSqlite
+                                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                                  "name IN ('jobs_status', 'jobs_internal_id', "
+                                  "'jobs_lease_expires_at')"
+                                : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = "
+                                  "current_schema() AND indexname IN ('jobs_status', "
+                                  "'jobs_internal_id', 'jobs_lease_expires_at')";
+                        ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(query, {}));
+                        ORCH_ASSIGN_OR_RETURN(dropped_left, sql::ColumnInt64(rows.at(0), 0, "n"));
+                        return Ok();
+                      })
+                  .ok());
+  EXPECT_EQ(dropped_left, 0);
+
+  auto failed = store_->ListJobs({.statuses = {JobStatus::kFailed}});
+  ASSERT_TRUE(failed.ok()) << failed.error().ToString();
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ(failed->front().internal_id, 2u);
+  auto block_one = store_->ListJobs({.min_internal_id = 1, .max_internal_id = 1});
+  ASSERT_TRUE(block_one.ok());
+  std::set<JobType> types;
+  for (const job::Job& job : *block_one) {
+    types.insert(job.type);
+  }
+  EXPECT_EQ(block_one->size(), 2u);
+  EXPECT_EQ(types, (std::set<JobType>{JobType::kSnosRun, JobType::kProofCreation}));
+  auto expired = store_->JobsWithExpiredLease(clock_.Now(), 10);
+  ASSERT_TRUE(expired.ok());
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ(expired->front().id, held.id);
 }
 
 }  // namespace orch::testing

@@ -209,5 +209,127 @@ TEST(SqliteCheckpointTest, ABackgroundThreadCheckpointsAFullWal) {
       << "16 pages of rows written, none copied into the database file";
 }
 
+// A reader on an old snapshot keeps the checkpoint from copying newer frames. Retrying on every
+// commit would fsync twice per commit for nothing; the next try waits for checkpoint_pages more.
+TEST(SqliteCheckpointTest, AReaderHoldingTheWalDoesNotMakeEveryCommitCheckpoint) {
+  test_support::TempDir dir;
+  constexpr int kCheckpointPages = 16;
+  auto opened = sql::SqliteDatabase::Open(dir.File("held.db"),
+                                          {.connections = 3, .checkpoint_pages = kCheckpointPages});
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  sql::SqliteDatabase& database = **opened;
+  const auto insert = [&](std::int64_t key) {
+    return database.InTransaction(
+        SqlDatabase::Access::kWrite, [key](SqlSession& session) -> Result<void> {
+          ORCH_RETURN_IF_ERROR(session.Execute(
+              "INSERT INTO blobs (k, v) VALUES (?, zeroblob(4000))", {sql::SqlValue(key)}));
+          return Ok();
+        });
+  };
+  // Waits for the checkpoint a commit may have asked for, so that none is merged into another.
+  const auto settle = [&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (database.write_statistics().checkpoint_due &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    ASSERT_FALSE(database.write_statistics().checkpoint_due);
+  };
+  ASSERT_TRUE(database
+                  .InTransaction(SqlDatabase::Access::kWrite,
+                                 [](SqlSession& session) {
+                                   return session.ExecuteScript(
+                                       "CREATE TABLE blobs (k INTEGER PRIMARY KEY, v BLOB)");
+                                 })
+                  .ok());
+  ASSERT_TRUE(insert(0).ok());
+
+  std::atomic<bool> reading{false};
+  std::atomic<bool> release{false};
+  std::thread reader([&] {
+    (void)database.InTransaction(
+        SqlDatabase::Access::kRead, [&](SqlSession& session) -> Result<void> {
+          ORCH_RETURN_IF_ERROR(session.Query("SELECT COUNT(*) FROM blobs", {}));
+          reading = true;
+          while (!release) {
+            std::this_thread::yield();
+          }
+          return Ok();
+        });
+  });
+  while (!reading) {
+    std::this_thread::yield();
+  }
+  const std::uint64_t before = database.write_statistics().checkpoints;
+  constexpr int kCommits = 32;  // up to three pages each: below 8 * kCheckpointPages in all
+  for (std::int64_t key = 1; key <= kCommits; ++key) {
+    ASSERT_TRUE(insert(key).ok());
+    settle();
+  }
+  const std::uint64_t checkpoints = database.write_statistics().checkpoints - before;
+  release = true;
+  reader.join();
+
+  EXPECT_GE(checkpoints, 1u) << "the WAL grew past checkpoint_pages without a checkpoint";
+  EXPECT_LE(checkpoints, 3u * kCommits / kCheckpointPages + 1)
+      << kCommits << " commits behind a reader ran " << checkpoints << " checkpoints";
+}
+
+// Readers that come and go all the time keep SQLite from starting the WAL over on the next
+// write; the checkpointer's RESTART keeps the file (and the index every read searches) bounded.
+TEST(SqliteCheckpointTest, TheWalStaysBoundedWhileReadersComeAndGo) {
+  test_support::TempDir dir;
+  constexpr int kCheckpointPages = 8;
+  const std::string path = dir.File("busy.db");
+  auto opened =
+      sql::SqliteDatabase::Open(path, {.connections = 3, .checkpoint_pages = kCheckpointPages});
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  sql::SqliteDatabase& database = **opened;
+  ASSERT_TRUE(database
+                  .InTransaction(SqlDatabase::Access::kWrite,
+                                 [](SqlSession& session) {
+                                   return session.ExecuteScript(
+                                       "CREATE TABLE blobs (k INTEGER PRIMARY KEY, v BLOB)");
+                                 })
+                  .ok());
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 2; ++i) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        (void)database.InTransaction(
+            SqlDatabase::Access::kRead, [](SqlSession& session) -> Result<void> {
+              ORCH_RETURN_IF_ERROR(session.Query("SELECT COUNT(*) FROM blobs", {}));
+              return Ok();
+            });
+      }
+    });
+  }
+  constexpr std::int64_t kCommits = 1500;  // ~3 pages each: ~35 times the restart mark
+  std::uintmax_t largest_wal = 0;
+  for (std::int64_t key = 0; key < kCommits; ++key) {
+    ASSERT_TRUE(database
+                    .InTransaction(SqlDatabase::Access::kWrite,
+                                   [key](SqlSession& session) -> Result<void> {
+                                     ORCH_RETURN_IF_ERROR(session.Execute(
+                                         "INSERT INTO blobs (k, v) VALUES (?, zeroblob(4000))",
+                                         {sql::SqlValue(key)}));
+                                     return Ok();
+                                   })
+                    .ok());
+    largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal"));
+  }
+  stop = true;
+  for (std::thread& reader : readers) {
+    reader.join();
+  }
+  // 16 checkpoints' worth before a restart, plus what is written while a restart waits for
+  // the checkpointer's turn or finds a reader in the way and is tried again.
+  const std::uintmax_t bound = 64 * kCheckpointPages * (4096 + 24);
+  EXPECT_LT(largest_wal, bound) << "the WAL grew to " << largest_wal / 4120 << " frames over "
+                                << kCommits << " commits";
+  EXPECT_GE(database.write_statistics().wal_restarts, 1u);
+}
+
 }  // namespace
 }  // namespace orch::testing

@@ -8,7 +8,7 @@ namespace orch::job {
 
 Job NewJob(JobType type, std::uint64_t internal_id, JobMetadata metadata, TimePoint now) {
   Job job;
-  job.id = NewUuid();
+  job.id = NewTimeOrderedUuid(now);
   job.type = type;
   job.internal_id = internal_id;
   job.status = JobStatus::kCreated;

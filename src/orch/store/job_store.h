@@ -74,7 +74,8 @@ class JobStore {
       std::uint64_t min_internal_id, std::uint32_t limit,
       const std::optional<std::string>& orchestrator_version) = 0;
 
-  /// Jobs holding a lease that expired at or before `now`, soonest-expired first.
+  /// LockedForProcessing jobs whose lease expired at or before `now`, soonest-expired first
+  /// (only those hold a lease).
   virtual Result<std::vector<job::Job>> JobsWithExpiredLease(TimePoint now,
                                                              std::uint32_t limit) = 0;
 

@@ -216,6 +216,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   }
   sqlite3* checkpointer = connections.back();
   connections.pop_back();
+  // A RESTART checkpoint holds writers back while it waits for readers: a reader that takes
+  // longer only postpones the restart to the next one.
+  sqlite3_busy_timeout(checkpointer, std::min(options.busy_timeout_ms, 200));
   return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(
       path, std::move(connections), checkpointer, std::max(1, options.checkpoint_pages)));
 }
@@ -254,17 +257,26 @@ SqliteDatabase::~SqliteDatabase() {
 int SqliteDatabase::OnWalCommit(void* database, sqlite3* connection, const char* schema,
                                 int pages) {
   auto& self = *static_cast<SqliteDatabase*>(database);
-  if (pages >= 8 * self.checkpoint_pages_) {
+  // A WAL shorter than a count taken earlier has started over since.
+  const auto since = [pages](int earlier) { return pages >= earlier ? pages - earlier : pages; };
+  if (since(self.checkpointed_frames_.load(std::memory_order_relaxed)) >=
+      8 * self.checkpoint_pages_) {
     // The checkpointer is behind: this writer checkpoints, as SQLite would by itself.
-    (void)sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                    nullptr);
-  } else if (pages >= self.checkpoint_pages_) {
-    {
-      std::lock_guard lock(self.checkpoint_mutex_);
-      self.checkpoint_requested_ = true;
+    int copied_frames = 0;
+    if (sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                  &copied_frames) == SQLITE_OK) {
+      self.checkpointed_frames_.store(copied_frames, std::memory_order_relaxed);
     }
-    self.checkpoint_due_.notify_one();
   }
+  {
+    std::lock_guard lock(self.checkpoint_mutex_);
+    if (since(self.frames_at_checkpoint_request_) < self.checkpoint_pages_) {
+      return SQLITE_OK;
+    }
+    self.frames_at_checkpoint_request_ = pages;
+    self.checkpoint_requested_ = true;
+  }
+  self.checkpoint_due_.notify_one();
   return SQLITE_OK;
 }
 
@@ -276,15 +288,34 @@ void SqliteDatabase::RunCheckpoints(const std::stop_token& stop) {
         return;
       }
       checkpoint_requested_ = false;
+      checkpoint_running_ = true;
     }
-    // PASSIVE: copies what no reader still needs, without blocking readers or writers; the
-    // next write then starts the WAL over.
-    const int code = sqlite3_wal_checkpoint_v2(checkpointer_connection_, nullptr,
-                                               SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    // PASSIVE: copies what no reader still needs, without blocking readers or writers. The
+    // next write starts the WAL over only if no reader uses it at that moment, which a busy
+    // process rarely allows: past kRestartAfter checkpoints' worth of frames, a RESTART
+    // checkpoint holds writers back until it has copied everything and the readers have left
+    // the WAL (a few ms: new readers read the database file once everything is copied), so
+    // that the WAL file, and the index every read searches, stay bounded.
+    int wal_frames = 0;
+    int copied_frames = 0;
+    int code = sqlite3_wal_checkpoint_v2(checkpointer_connection_, nullptr,
+                                         SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied_frames);
+    if (code == SQLITE_OK && wal_frames >= kRestartAfter * checkpoint_pages_) {
+      // Writes wait in this process's queue, not in SQLite's busy-wait sleeps.
+      WhileWritesPaused([&] {
+        code = sqlite3_wal_checkpoint_v2(checkpointer_connection_, nullptr,
+                                         SQLITE_CHECKPOINT_RESTART, nullptr, &copied_frames);
+      });
+      restarts_.fetch_add(code == SQLITE_OK ? 1 : 0, std::memory_order_relaxed);
+    }
     if (code != SQLITE_OK && (code & 0xff) != SQLITE_BUSY) {
       spdlog::warn("sqlite {}: checkpoint: {}", path_,
                    SqliteError(checkpointer_connection_, code, "checkpoint").message());
     }
+    checkpointed_frames_.store(std::max(copied_frames, 0), std::memory_order_relaxed);
+    checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_running_ = false;
   }
 }
 
@@ -307,7 +338,7 @@ void SqliteDatabase::Release(sqlite3* connection) {
 // A write transaction queued for the next group. Lives on its caller's stack until the group
 // that ran it has committed and woken the caller.
 struct SqliteDatabase::PendingWrite {
-  const std::function<Result<void>(SqlSession&)>* body;
+  const std::function<Result<void>(SqlSession&)>* body;  // null: a pause (WhileWritesPaused)
   Result<void> result = Ok();
   bool done = false;  // guarded by group_mutex_
   std::binary_semaphore wake{0};
@@ -362,14 +393,52 @@ SqliteWriteStatistics SqliteDatabase::write_statistics() const {
   std::lock_guard lock(group_mutex_);
   SqliteWriteStatistics statistics = statistics_;
   statistics.queued = pending_writes_.size();
+  statistics.checkpoints = checkpoints_.load(std::memory_order_relaxed);
+  statistics.wal_restarts = restarts_.load(std::memory_order_relaxed);
+  {
+    std::lock_guard checkpoint_lock(checkpoint_mutex_);
+    statistics.checkpoint_due = checkpoint_requested_ || checkpoint_running_;
+  }
   return statistics;
+}
+
+void SqliteDatabase::WhileWritesPaused(const std::function<void()>& action) {
+  PendingWrite self{.body = nullptr};
+  bool lead = false;
+  {
+    std::lock_guard lock(group_mutex_);
+    pending_writes_.push_back(&self);
+    lead = !group_running_;
+    group_running_ = true;
+  }
+  if (!lead) {
+    self.wake.acquire();  // its turn: the writes queued before it have committed
+  }
+  {
+    std::lock_guard lock(group_mutex_);
+    pending_writes_.pop_front();  // a turn is taken from the front of the queue
+  }
+  action();
+  PendingWrite* next_leader = nullptr;
+  {
+    std::lock_guard lock(group_mutex_);
+    if (pending_writes_.empty()) {
+      group_running_ = false;
+    } else {
+      next_leader = pending_writes_.front();
+    }
+  }
+  if (next_leader != nullptr) {
+    next_leader->wake.release();
+  }
 }
 
 void SqliteDatabase::LeadGroup(PendingWrite& self) {
   std::vector<PendingWrite*> group;
   {
     std::lock_guard lock(group_mutex_);
-    while (!pending_writes_.empty() && group.size() < kMaxGroup) {
+    while (!pending_writes_.empty() && group.size() < kMaxGroup &&
+           pending_writes_.front()->body != nullptr) {
       group.push_back(pending_writes_.front());
       pending_writes_.pop_front();
     }

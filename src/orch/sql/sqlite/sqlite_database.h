@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -22,9 +23,12 @@ class SqliteStatementCache;
 
 /// What the group commit has done so far (SqliteDatabase::write_statistics).
 struct SqliteWriteStatistics {
-  std::uint64_t writes = 0;  // write transactions run
-  std::uint64_t groups = 0;  // SQLite transactions they ran in
-  std::size_t queued = 0;    // writes waiting for their group right now
+  std::uint64_t writes = 0;        // write transactions run
+  std::uint64_t groups = 0;        // SQLite transactions they ran in
+  std::size_t queued = 0;          // writes waiting for their group right now
+  std::uint64_t checkpoints = 0;   // WAL checkpoints run by the background thread
+  std::uint64_t wal_restarts = 0;  // of them, RESTART checkpoints that started the WAL over
+  bool checkpoint_due = false;     // one is asked for or running right now
 };
 
 struct SqliteOptions {
@@ -46,9 +50,12 @@ struct SqliteOptions {
 /// With more than one connection, the writes all use one of them, so its page cache stays valid
 /// from one write to the next (SQLite drops a connection's cache whenever another connection
 /// wrote), and reads the others. Checkpoints (copying the WAL into the database file, with an
-/// fsync) run on a background thread once the WAL holds `checkpoint_pages` pages, instead of in
-/// the commit that crosses the mark; a writer checkpoints itself only if the WAL grows to 8
-/// times that (a checkpointer that cannot keep up).
+/// fsync) run on a background thread each time `checkpoint_pages` pages were added to the WAL,
+/// instead of in the commit that crosses the mark; a writer checkpoints itself only if 8 times
+/// that many pages are left uncopied (a checkpointer that cannot keep up). Once the WAL holds
+/// 16 times `checkpoint_pages`, the checkpointer copies it all and starts it over (RESTART, in
+/// a turn of the write queue), since readers that come and go all the time keep SQLite from
+/// starting it over on the next write.
 /// synchronous=NORMAL: a killed process loses no committed transaction; a power cut may lose
 /// the last few, which the at-least-once queue and idempotent handlers tolerate.
 class SqliteDatabase final : public SqlDatabase {
@@ -82,6 +89,9 @@ class SqliteDatabase final : public SqlDatabase {
   // Runs the writes queued so far (at most kMaxGroup, `self` among them) as one group, then
   // wakes their callers and hands the turn to the next queued writer.
   void LeadGroup(PendingWrite& self);
+  // Runs `action` in a turn of its own in the queue of writes: none of this process's writes
+  // runs meanwhile.
+  void WhileWritesPaused(const std::function<void()>& action);
   // Runs `group` in one transaction and sets each member's result. Returns the members it did
   // not run because SQLite ended the transaction early (they make a group of their own).
   std::vector<PendingWrite*> RunGroup(const std::vector<PendingWrite*>& group);
@@ -103,9 +113,20 @@ class SqliteDatabase final : public SqlDatabase {
   sqlite3* writer_ = nullptr;               // with more than one connection; else pooled
   const int checkpoint_pages_;
   sqlite3* checkpointer_connection_;  // owned; used by checkpointer_ only
-  std::mutex checkpoint_mutex_;
+  mutable std::mutex checkpoint_mutex_;
   std::condition_variable_any checkpoint_due_;
   bool checkpoint_requested_ = false;  // guarded by checkpoint_mutex_
+  bool checkpoint_running_ = false;    // guarded by checkpoint_mutex_
+  // The WAL's frames when the last checkpoint was asked for (guarded by checkpoint_mutex_),
+  // and the frames the last checkpoint left copied. A checkpoint is asked for per
+  // checkpoint_pages frames appended: readers keep the WAL from starting over while they use
+  // it, so it may hold thousands of frames copied long ago, and a reader on an old snapshot
+  // keeps frames from being copied, which a checkpoint per commit could not change either.
+  int frames_at_checkpoint_request_ = 0;
+  std::atomic<int> checkpointed_frames_{0};
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> restarts_{0};
+  static constexpr int kRestartAfter = 16;  // checkpoint_pages multiples
   // One per connection, used only by the connection's holder; the map is fixed at construction.
   std::map<sqlite3*, std::unique_ptr<SqliteStatementCache>> statement_caches_;
   std::jthread checkpointer_;  // last: started once everything it uses exists

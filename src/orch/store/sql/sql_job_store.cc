@@ -245,10 +245,13 @@ Result<job::Job> SqlJobStore::UpdateJobIn(SqlSession& session, const job::Job& j
 
 Result<std::vector<job::Job>> SqlJobStore::ListJobs(const JobFilter& filter) {
   ParamList params(database_);
-  std::string where = "1 = 1";
-  if (!filter.types.empty()) {
-    where += " AND job_type IN " + InList(params, Names(filter.types));
-  }
+  // Naming every type when the filter names none lets the (job_type, ...) indexes serve
+  // queries by status or by block (migration 0002).
+  const std::vector<job::JobType> types =
+      filter.types.empty()
+          ? std::vector<job::JobType>(job::kAllJobTypes.begin(), job::kAllJobTypes.end())
+          : filter.types;
+  std::string where = "job_type IN " + InList(params, Names(types));
   if (!filter.statuses.empty()) {
     where += " AND status IN " + InList(params, Names(filter.statuses));
   }
@@ -308,9 +311,13 @@ Result<std::vector<job::Job>> SqlJobStore::JobsWithExpiredLease(TimePoint now,
                                                                 std::uint32_t limit) {
   ParamList params(database_);
   const std::string sql = fmt::format(
-      "SELECT {} FROM jobs WHERE lease_expires_at IS NOT NULL AND lease_expires_at <= {} "
-      "ORDER BY lease_expires_at ASC LIMIT {}",
-      kColumns, params.Add(ToUnixMillis(now)), params.Add(std::int64_t{limit}));
+      "SELECT {} FROM jobs WHERE job_type IN {} AND status = {} AND lease_expires_at IS NOT NULL "
+      "AND lease_expires_at <= {} ORDER BY lease_expires_at ASC LIMIT {}",
+      kColumns,
+      InList(params,
+             Names(std::vector<job::JobType>(job::kAllJobTypes.begin(), job::kAllJobTypes.end()))),
+      params.Add(std::string(ToString(job::JobStatus::kLockedForProcessing))),
+      params.Add(ToUnixMillis(now)), params.Add(std::int64_t{limit}));
   return Select(sql, params.values());
 }
 
