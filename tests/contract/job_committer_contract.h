@@ -104,7 +104,7 @@ TEST_P(JobCommitterContract, UpdateSendsItsMessagesAndSettlesTheDelivery) {
       committer_->UpdateJob(changed, job.version, {{"verify", "job-5", std::chrono::seconds(10)}},
                             engine::DeliveredMessage{"process", delivered->front().receipt}, {});
   ASSERT_TRUE(stored.ok()) << stored.error().ToString();
-  EXPECT_EQ(stored->version, job.version + 1);
+  EXPECT_EQ(stored->job.version, job.version + 1);
   EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kPendingVerification);
   EXPECT_TRUE(Bodies("verify").empty()) << "sent with its delay";
   clock_.Advance(std::chrono::seconds(10));
@@ -173,6 +173,11 @@ TEST_P(JobCommitterContract, UpdateCreatesItsFollowUpsUnlessTheyExist) {
        {MakeFollowUp(9), engine::OutgoingMessage{"process", "follow-up-9", {}}}});
   ASSERT_TRUE(stored.ok()) << stored.error().ToString();
   EXPECT_EQ(store_->GetJob(job.id)->status, job::JobStatus::kCompleted);
+  ASSERT_EQ(stored->created.size(), 2u) << "an outcome per job to create, in their order";
+  EXPECT_TRUE(stored->created[0].inserted);
+  EXPECT_EQ(stored->created[0].job.internal_id, 8u);
+  EXPECT_FALSE(stored->created[1].inserted);
+  EXPECT_EQ(stored->created[1].job.id, existing.id) << "the job that existed, as stored";
   auto created = store_->FindJob(job::JobType::kProofCreation, 8);
   ASSERT_TRUE(created->has_value());
   EXPECT_EQ((*created)->status, job::JobStatus::kCreated);

@@ -299,13 +299,13 @@ TEST(SqliteCheckpointTest, TheWalStaysBoundedWhileReadersComeAndGo) {
       while (!stop) {
         (void)database.InTransaction(
             SqlDatabase::Access::kRead, [](SqlSession& session) -> Result<void> {
-              ORCH_RETURN_IF_ERROR(session.Query("SELECT COUNT(*) FROM blobs", {}));
+              ORCH_RETURN_IF_ERROR(session.Query("SELECT MAX(k) FROM blobs", {}));
               return Ok();
             });
       }
     });
   }
-  constexpr std::int64_t kCommits = 1500;  // ~3 pages each: ~35 times the restart mark
+  constexpr std::int64_t kCommits = 3000;  // ~3 pages each: ~70 times the restart mark
   std::uintmax_t largest_wal = 0;
   for (std::int64_t key = 0; key < kCommits; ++key) {
     ASSERT_TRUE(database
@@ -324,8 +324,10 @@ TEST(SqliteCheckpointTest, TheWalStaysBoundedWhileReadersComeAndGo) {
     reader.join();
   }
   // 16 checkpoints' worth before a restart, plus what is written while a restart waits for
-  // the checkpointer's turn or finds a reader in the way and is tried again.
-  const std::uintmax_t bound = 64 * kCheckpointPages * (4096 + 24);
+  // the checkpointer's turn or finds a reader in the way and is tried again: ~300 pages on a
+  // quiet machine, up to ~1,100 when other processes load it. Without the restarts the WAL
+  // ends up holding ~6,000.
+  const std::uintmax_t bound = 256 * kCheckpointPages * (4096 + 24);
   EXPECT_LT(largest_wal, bound) << "the WAL grew to " << largest_wal / 4120 << " frames over "
                                 << kCommits << " commits";
   EXPECT_GE(database.write_statistics().wal_restarts, 1u);

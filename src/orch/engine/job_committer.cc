@@ -24,15 +24,15 @@ Result<std::vector<store::InsertOutcome>> StoreThenQueueCommitter::InsertJobs(
   return outcomes;
 }
 
-Result<job::Job> StoreThenQueueCommitter::UpdateJob(const job::Job& job,
-                                                    std::int64_t expected_version,
-                                                    const std::vector<OutgoingMessage>& messages,
-                                                    const std::optional<DeliveredMessage>& settles,
-                                                    const std::vector<NewJob>& creates) {
-  ORCH_ASSIGN_OR_RETURN(job::Job stored, store_.UpdateJob(job, expected_version));
+Result<UpdatedJob> StoreThenQueueCommitter::UpdateJob(
+    const job::Job& job, std::int64_t expected_version,
+    const std::vector<OutgoingMessage>& messages, const std::optional<DeliveredMessage>& settles,
+    const std::vector<NewJob>& creates) {
+  UpdatedJob stored;
+  ORCH_ASSIGN_OR_RETURN(stored.job, store_.UpdateJob(job, expected_version));
   // A crash before the inserts leaves a Completed job without its follow-up, which the
   // triggers' scan creates on their next tick.
-  ORCH_RETURN_IF_ERROR(InsertJobs(creates));
+  ORCH_ASSIGN_OR_RETURN(stored.created, InsertJobs(creates));
   for (const OutgoingMessage& message : messages) {
     ORCH_RETURN_IF_ERROR(queue_.Send(message.queue, message.body, message.delay));
   }

@@ -43,6 +43,13 @@ struct ReceivedMessage {
   job::JobStatus claimed_from = job::JobStatus::kCreated;  // the status the claim left
 };
 
+/// What JobCommitter::UpdateJob stored: the job, and the outcome of each of its `creates`
+/// (in their order; `inserted` is false where the job existed already).
+struct UpdatedJob {
+  job::Job job;
+  std::vector<store::InsertOutcome> created;
+};
+
 /// Decides from a received message's stored job whether the receive claims it: returns the
 /// job to store (LockedForProcessing with a lease), or nullopt to deliver the message as is.
 using ClaimDecision = std::function<std::optional<job::Job>(const job::Job& stored)>;
@@ -66,10 +73,10 @@ class JobCommitter {
   /// was first, and then nothing else happens), then inserts each of `creates` unless its
   /// (type, internal_id) exists (sending its message when inserted), sends `messages` and acks
   /// `settles`.
-  virtual Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
-                                     const std::vector<OutgoingMessage>& messages,
-                                     const std::optional<DeliveredMessage>& settles,
-                                     const std::vector<NewJob>& creates) = 0;
+  virtual Result<UpdatedJob> UpdateJob(const job::Job& job, std::int64_t expected_version,
+                                       const std::vector<OutgoingMessage>& messages,
+                                       const std::optional<DeliveredMessage>& settles,
+                                       const std::vector<NewJob>& creates) = 0;
 
   /// Queue::Receive on a processing queue, then for each message whose job `decide` claims:
   /// stores the claim (compare-and-set) and acknowledges the message — in the receiving
@@ -89,10 +96,10 @@ class StoreThenQueueCommitter final : public JobCommitter {
   StoreThenQueueCommitter(store::JobStore& store, queue::Queue& queue);
 
   Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) override;
-  Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
-                             const std::vector<OutgoingMessage>& messages,
-                             const std::optional<DeliveredMessage>& settles,
-                             const std::vector<NewJob>& creates) override;
+  Result<UpdatedJob> UpdateJob(const job::Job& job, std::int64_t expected_version,
+                               const std::vector<OutgoingMessage>& messages,
+                               const std::optional<DeliveredMessage>& settles,
+                               const std::vector<NewJob>& creates) override;
   Result<std::vector<ReceivedMessage>> ReceiveAndClaim(std::string_view queue,
                                                        std::uint32_t max_messages,
                                                        std::chrono::milliseconds wait,

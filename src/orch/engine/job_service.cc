@@ -74,11 +74,25 @@ std::chrono::milliseconds JobService::RetryDelay(const HandlerLimits& limits,
 Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& before,
                                    const std::vector<OutgoingMessage>& messages,
                                    const std::optional<DeliveredMessage>& settles,
-                                   std::optional<JobStatus> via,
-                                   const std::vector<NewJob>& creates) {
-  ORCH_ASSIGN_OR_RETURN(job::Job stored,
-                        committer_.UpdateJob(updated, before.version, messages, settles, creates));
-  JobStatus from = before.status;
+                                   std::optional<JobStatus> via) {
+  ORCH_ASSIGN_OR_RETURN(UpdatedJob stored,
+                        committer_.UpdateJob(updated, before.version, messages, settles, {}));
+  ReportTransition(before.status, via, stored.job);
+  return std::move(stored.job);
+}
+
+Result<UpdatedJob> JobService::StoreCreating(const job::Job& updated, const job::Job& before,
+                                             const std::optional<DeliveredMessage>& settles,
+                                             std::optional<JobStatus> via,
+                                             const std::vector<NewJob>& creates) {
+  ORCH_ASSIGN_OR_RETURN(UpdatedJob stored,
+                        committer_.UpdateJob(updated, before.version, {}, settles, creates));
+  ReportTransition(before.status, via, stored.job);
+  return stored;
+}
+
+void JobService::ReportTransition(JobStatus from, std::optional<JobStatus> via,
+                                  const job::Job& stored) {
   if (via && *via != from) {
     observer_.OnTransition(stored.type, from, *via);
     from = *via;
@@ -86,7 +100,6 @@ Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& befo
   if (stored.status != from) {
     observer_.OnTransition(stored.type, from, stored.status);
   }
-  return stored;
 }
 
 void JobService::Alert(const job::Job& job, std::string_view subject, const std::string& detail) {
@@ -185,29 +198,20 @@ JobService::FollowUps JobService::FollowUpsOf(const job::Job& job) {
   return follow_ups;
 }
 
-void JobService::RunChained(const job::Job& created,
+void JobService::RunChained(const store::InsertOutcome& created,
                             ProcessingSlots::Slot /*held until the job ran*/) {
-  // The commit skips a follow-up that exists already (a trigger was first): then it is not
-  // this instance's to run.
-  Result<job::Job> stored = store_.GetJob(created.id);
-  if (!stored.ok() || stored->status != JobStatus::kLockedForProcessing || !stored->lease ||
-      stored->lease->owner != options_.instance_id) {
-    if (!stored.ok() && stored.error().code() != ErrorCode::kNotFound) {
-      spdlog::warn(
-          "{} {}: could not read the job this instance created claimed ({}); its "
-          "lease expires and the sweeper hands it on",
-          job::ToString(created.type), created.internal_id, stored.error().message());
-    }
-    return;
+  if (!created.inserted) {
+    return;  // a trigger created it first: it is not this instance's to run
   }
-  observer_.OnTransition(created.type, JobStatus::kCreated, JobStatus::kLockedForProcessing);
-  Result<JobHandler*> handler = handlers_.Find(created.type);
+  const job::Job& claimed = created.job;
+  observer_.OnTransition(claimed.type, JobStatus::kCreated, JobStatus::kLockedForProcessing);
+  Result<JobHandler*> handler = handlers_.Find(claimed.type);
   Result<MessageOutcome> outcome = handler.ok()
-                                       ? RunClaimed(*stored, **handler, LimitsOf(**handler))
+                                       ? RunClaimed(claimed, **handler, LimitsOf(**handler))
                                        : Result<MessageOutcome>(handler.error());
   if (!outcome.ok()) {
     spdlog::warn("{} {} ({}): {}; its lease expires and the sweeper hands it on",
-                 job::ToString(created.type), created.internal_id, created.id,
+                 job::ToString(claimed.type), claimed.internal_id, claimed.id,
                  outcome.error().ToString());
   }
 }
@@ -369,12 +373,11 @@ Result<MessageOutcome> JobService::FailJob(job::Job job, std::string reason, Fai
   }
   job.status = JobStatus::kFailed;
   job.lease.reset();
-  Result<job::Job> stored = committer_.UpdateJob(job, before.version, {}, delivery, {});
+  Result<job::Job> stored = Store(job, before, {}, delivery);
   if (!stored.ok() && stored.error().code() == ErrorCode::kConflict) {
     return MessageOutcome::Ack();
   }
   ORCH_RETURN_IF_ERROR(stored);
-  observer_.OnTransition(job.type, before.status, JobStatus::kFailed);
   observer_.OnFailure(job.type, failure);
   spdlog::error("{} {} ({}) failed: {}", job::ToString(job.type), job.internal_id, job.id,
                 stored->metadata.common.failure_reason.value_or(""));
@@ -446,16 +449,16 @@ Result<MessageOutcome> JobService::Verify(const job::Job& stored_job, const job:
       done.status = JobStatus::kCompleted;
       done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
       FollowUps follow_ups = FollowUpsOf(done);
-      Result<job::Job> stored = Store(done, stored_job, {}, delivery, via, follow_ups.jobs);
-      if (stored.ok()) {
-        observer_.OnVerified(job.type,
-                             Since(clock_.Now(), done.metadata.common.process_started_at));
-        observer_.OnCompleted(*stored);
-        if (follow_ups.chain_slot) {
-          RunChained(follow_ups.jobs.front().job, std::move(*follow_ups.chain_slot));
-        }
+      Result<UpdatedJob> stored = StoreCreating(done, stored_job, delivery, via, follow_ups.jobs);
+      if (!stored.ok()) {
+        return stored_or_duplicate(stored.error());
       }
-      return stored_or_duplicate(std::move(stored));
+      observer_.OnVerified(job.type, Since(clock_.Now(), done.metadata.common.process_started_at));
+      observer_.OnCompleted(stored->job);
+      if (follow_ups.chain_slot) {
+        RunChained(stored->created.front(), std::move(*follow_ups.chain_slot));
+      }
+      return MessageOutcome::Settled();
     }
     case Verification::Outcome::kRejected: {
       observer_.OnFailure(job.type, FailureClass::kRejected);

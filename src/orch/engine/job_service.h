@@ -160,8 +160,14 @@ class JobService {
   Result<job::Job> Store(const job::Job& updated, const job::Job& before,
                          const std::vector<OutgoingMessage>& messages = {},
                          const std::optional<DeliveredMessage>& settles = std::nullopt,
-                         std::optional<job::JobStatus> via = std::nullopt,
-                         const std::vector<NewJob>& creates = {});
+                         std::optional<job::JobStatus> via = std::nullopt);
+  void ReportTransition(job::JobStatus from, std::optional<job::JobStatus> via,
+                        const job::Job& stored);
+  // Store, which also creates `creates` in the same change.
+  Result<UpdatedJob> StoreCreating(const job::Job& updated, const job::Job& before,
+                                   const std::optional<DeliveredMessage>& settles,
+                                   std::optional<job::JobStatus> via,
+                                   const std::vector<NewJob>& creates);
   // The new jobs of `type` for `internal_ids` with their messages, built by their handler.
   Result<std::vector<NewJob>> BuildNewJobs(job::JobType type,
                                            const std::vector<std::uint64_t>& internal_ids);
@@ -179,7 +185,7 @@ class JobService {
   // Runs `created`, a follow-up created claimed, if this instance's commit did create it.
   // The worker keeps the slot of the job it completed meanwhile (only TryAcquire is used here,
   // so no worker waits for a slot while holding one).
-  void RunChained(const job::Job& created, ProcessingSlots::Slot slot);
+  void RunChained(const store::InsertOutcome& created, ProcessingSlots::Slot slot);
   void Alert(const job::Job& job, std::string_view subject, const std::string& detail);
   HandlerLimits LimitsOf(const JobHandler& handler) const;
   std::chrono::milliseconds RetryDelay(const HandlerLimits& limits, std::uint64_t attempt) const;

@@ -46,10 +46,10 @@ Result<store::InsertOutcome> SqlJobCommitter::InsertIn(sql::SqlSession& session,
   return outcome;
 }
 
-Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t expected_version,
-                                            const std::vector<OutgoingMessage>& messages,
-                                            const std::optional<DeliveredMessage>& settles,
-                                            const std::vector<NewJob>& creates) {
+Result<UpdatedJob> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t expected_version,
+                                              const std::vector<OutgoingMessage>& messages,
+                                              const std::optional<DeliveredMessage>& settles,
+                                              const std::vector<NewJob>& creates) {
   for (const OutgoingMessage& message : messages) {
     ORCH_RETURN_IF_ERROR(queue_.RequireQueue(message.queue));
   }
@@ -58,16 +58,17 @@ Result<job::Job> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t ex
       ORCH_RETURN_IF_ERROR(queue_.RequireQueue(new_job.message->queue));
     }
   }
-  job::Job stored;
+  UpdatedJob stored;
   std::vector<std::string_view> created_queues;
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
       sql::SqlDatabase::Access::kWrite, [&](sql::SqlSession& session) -> Result<void> {
-        ORCH_ASSIGN_OR_RETURN(stored, store_.UpdateJobIn(session, job, expected_version));
+        ORCH_ASSIGN_OR_RETURN(stored.job, store_.UpdateJobIn(session, job, expected_version));
         for (const NewJob& new_job : creates) {
-          ORCH_ASSIGN_OR_RETURN(const store::InsertOutcome outcome, InsertIn(session, new_job));
+          ORCH_ASSIGN_OR_RETURN(store::InsertOutcome outcome, InsertIn(session, new_job));
           if (outcome.inserted && new_job.message) {
             created_queues.push_back(new_job.message->queue);
           }
+          stored.created.push_back(std::move(outcome));
         }
         for (const OutgoingMessage& message : messages) {
           ORCH_RETURN_IF_ERROR(queue_.SendIn(session, message.queue, message.body, message.delay));

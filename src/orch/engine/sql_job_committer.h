@@ -15,10 +15,10 @@ class SqlJobCommitter final : public JobCommitter {
   SqlJobCommitter(sql::SqlDatabase& database, store::SqlJobStore& store, queue::SqlQueue& queue);
 
   Result<std::vector<store::InsertOutcome>> InsertJobs(const std::vector<NewJob>& jobs) override;
-  Result<job::Job> UpdateJob(const job::Job& job, std::int64_t expected_version,
-                             const std::vector<OutgoingMessage>& messages,
-                             const std::optional<DeliveredMessage>& settles,
-                             const std::vector<NewJob>& creates) override;
+  Result<UpdatedJob> UpdateJob(const job::Job& job, std::int64_t expected_version,
+                               const std::vector<OutgoingMessage>& messages,
+                               const std::optional<DeliveredMessage>& settles,
+                               const std::vector<NewJob>& creates) override;
   Result<std::vector<ReceivedMessage>> ReceiveAndClaim(std::string_view queue,
                                                        std::uint32_t max_messages,
                                                        std::chrono::milliseconds wait,

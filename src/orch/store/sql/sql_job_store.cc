@@ -147,6 +147,10 @@ Result<InsertOutcome> SqlJobStore::InsertIfAbsentIn(SqlSession& session, const j
       params.Add(ToUnixMillis(job.created_at)), params.Add(ToUnixMillis(job.updated_at)));
   ORCH_ASSIGN_OR_RETURN(std::int64_t inserted, session.Execute(insert, params.values()));
   outcome.inserted = inserted == 1;
+  if (outcome.inserted) {
+    outcome.job = job;  // the row is what was written: no need to read it back
+    return outcome;
+  }
   ParamList select_params(database_);
   const std::string select =
       fmt::format("SELECT {} FROM jobs WHERE job_type = {} AND internal_id = {}", kColumns,
@@ -154,8 +158,8 @@ Result<InsertOutcome> SqlJobStore::InsertIfAbsentIn(SqlSession& session, const j
                   select_params.Add(static_cast<std::int64_t>(job.internal_id)));
   ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, select_params.values()));
   if (rows.size() != 1) {
-    return Error::Internal("job {} {} vanished right after its insert", ToString(job.type),
-                           job.internal_id);
+    return Error::Internal("job {} {} vanished right after a conflicting insert",
+                           ToString(job.type), job.internal_id);
   }
   ORCH_ASSIGN_OR_RETURN(outcome.job, JobFromRow(rows[0]));
   return outcome;
