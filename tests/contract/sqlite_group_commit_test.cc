@@ -173,6 +173,22 @@ TEST_F(SqliteGroupCommitTest, ManyThreadsWritingAtOnceAllCommit) {
             static_cast<std::uint64_t>(kThreads * kWritesPerThread));
 }
 
+// The checkpoint tests write rows of about a page each into this table.
+Result<void> CreateBlobs(SqlDatabase& database) {
+  return database.InTransaction(SqlDatabase::Access::kWrite, [](SqlSession& session) {
+    return session.ExecuteScript("CREATE TABLE blobs (k INTEGER PRIMARY KEY, v BLOB)");
+  });
+}
+
+Result<void> InsertBlob(SqlDatabase& database, std::int64_t key) {
+  return database.InTransaction(
+      SqlDatabase::Access::kWrite, [key](SqlSession& session) -> Result<void> {
+        ORCH_RETURN_IF_ERROR(session.Execute("INSERT INTO blobs (k, v) VALUES (?, zeroblob(4000))",
+                                             {sql::SqlValue(key)}));
+        return Ok();
+      });
+}
+
 // The commit that fills the WAL past checkpoint_pages does not copy it into the database file
 // itself; the background checkpointer does, soon after.
 TEST(SqliteCheckpointTest, ABackgroundThreadCheckpointsAFullWal) {
@@ -181,25 +197,11 @@ TEST(SqliteCheckpointTest, ABackgroundThreadCheckpointsAFullWal) {
   auto opened = sql::SqliteDatabase::Open(path, {.connections = 2, .checkpoint_pages = 8});
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
   sql::SqliteDatabase& database = **opened;
-  ASSERT_TRUE(database
-                  .InTransaction(SqlDatabase::Access::kWrite,
-                                 [](SqlSession& session) {
-                                   return session.ExecuteScript(
-                                       "CREATE TABLE blobs (k INTEGER PRIMARY KEY, v BLOB)");
-                                 })
-                  .ok());
+  ASSERT_TRUE(CreateBlobs(database).ok());
   const auto file_size = [&] { return std::filesystem::file_size(path); };
   const std::uintmax_t before = file_size();
   for (std::int64_t key = 0; key < 16; ++key) {
-    ASSERT_TRUE(database
-                    .InTransaction(SqlDatabase::Access::kWrite,
-                                   [key](SqlSession& session) -> Result<void> {
-                                     ORCH_RETURN_IF_ERROR(session.Execute(
-                                         "INSERT INTO blobs (k, v) VALUES (?, zeroblob(4000))",
-                                         {sql::SqlValue(key)}));
-                                     return Ok();
-                                   })
-                    .ok());
+    ASSERT_TRUE(InsertBlob(database, key).ok());
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (file_size() <= before + 8 * 4096 && std::chrono::steady_clock::now() < deadline) {
@@ -218,14 +220,6 @@ TEST(SqliteCheckpointTest, AReaderHoldingTheWalDoesNotMakeEveryCommitCheckpoint)
                                           {.connections = 3, .checkpoint_pages = kCheckpointPages});
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
   sql::SqliteDatabase& database = **opened;
-  const auto insert = [&](std::int64_t key) {
-    return database.InTransaction(
-        SqlDatabase::Access::kWrite, [key](SqlSession& session) -> Result<void> {
-          ORCH_RETURN_IF_ERROR(session.Execute(
-              "INSERT INTO blobs (k, v) VALUES (?, zeroblob(4000))", {sql::SqlValue(key)}));
-          return Ok();
-        });
-  };
   // Waits for the checkpoint a commit may have asked for, so that none is merged into another.
   const auto settle = [&] {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -235,14 +229,8 @@ TEST(SqliteCheckpointTest, AReaderHoldingTheWalDoesNotMakeEveryCommitCheckpoint)
     }
     ASSERT_FALSE(database.write_statistics().checkpoint_due);
   };
-  ASSERT_TRUE(database
-                  .InTransaction(SqlDatabase::Access::kWrite,
-                                 [](SqlSession& session) {
-                                   return session.ExecuteScript(
-                                       "CREATE TABLE blobs (k INTEGER PRIMARY KEY, v BLOB)");
-                                 })
-                  .ok());
-  ASSERT_TRUE(insert(0).ok());
+  ASSERT_TRUE(CreateBlobs(database).ok());
+  ASSERT_TRUE(InsertBlob(database, 0).ok());
 
   std::atomic<bool> reading{false};
   std::atomic<bool> release{false};
@@ -263,7 +251,7 @@ TEST(SqliteCheckpointTest, AReaderHoldingTheWalDoesNotMakeEveryCommitCheckpoint)
   const std::uint64_t before = database.write_statistics().checkpoints;
   constexpr int kCommits = 32;  // up to three pages each: below 8 * kCheckpointPages in all
   for (std::int64_t key = 1; key <= kCommits; ++key) {
-    ASSERT_TRUE(insert(key).ok());
+    ASSERT_TRUE(InsertBlob(database, key).ok());
     settle();
   }
   const std::uint64_t checkpoints = database.write_statistics().checkpoints - before;
@@ -285,13 +273,7 @@ TEST(SqliteCheckpointTest, TheWalStaysBoundedWhileReadersComeAndGo) {
       sql::SqliteDatabase::Open(path, {.connections = 3, .checkpoint_pages = kCheckpointPages});
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
   sql::SqliteDatabase& database = **opened;
-  ASSERT_TRUE(database
-                  .InTransaction(SqlDatabase::Access::kWrite,
-                                 [](SqlSession& session) {
-                                   return session.ExecuteScript(
-                                       "CREATE TABLE blobs (k INTEGER PRIMARY KEY, v BLOB)");
-                                 })
-                  .ok());
+  ASSERT_TRUE(CreateBlobs(database).ok());
   std::atomic<bool> stop{false};
   std::vector<std::thread> readers;
   for (int i = 0; i < 2; ++i) {
@@ -308,15 +290,7 @@ TEST(SqliteCheckpointTest, TheWalStaysBoundedWhileReadersComeAndGo) {
   constexpr std::int64_t kCommits = 3000;  // ~3 pages each: ~70 times the restart mark
   std::uintmax_t largest_wal = 0;
   for (std::int64_t key = 0; key < kCommits; ++key) {
-    ASSERT_TRUE(database
-                    .InTransaction(SqlDatabase::Access::kWrite,
-                                   [key](SqlSession& session) -> Result<void> {
-                                     ORCH_RETURN_IF_ERROR(session.Execute(
-                                         "INSERT INTO blobs (k, v) VALUES (?, zeroblob(4000))",
-                                         {sql::SqlValue(key)}));
-                                     return Ok();
-                                   })
-                    .ok());
+    ASSERT_TRUE(InsertBlob(database, key).ok());
     largest_wal = std::max(largest_wal, std::filesystem::file_size(path + "-wal"));
   }
   stop = true;

@@ -76,30 +76,26 @@ Result<job::Job> JobService::Store(const job::Job& updated, const job::Job& befo
                                    const std::optional<DeliveredMessage>& settles,
                                    std::optional<JobStatus> via) {
   ORCH_ASSIGN_OR_RETURN(UpdatedJob stored,
-                        committer_.UpdateJob(updated, before.version, messages, settles, {}));
-  ReportTransition(before.status, via, stored.job);
+                        StoreCreating(updated, before, messages, settles, via, {}));
   return std::move(stored.job);
 }
 
 Result<UpdatedJob> JobService::StoreCreating(const job::Job& updated, const job::Job& before,
+                                             const std::vector<OutgoingMessage>& messages,
                                              const std::optional<DeliveredMessage>& settles,
                                              std::optional<JobStatus> via,
                                              const std::vector<NewJob>& creates) {
   ORCH_ASSIGN_OR_RETURN(UpdatedJob stored,
-                        committer_.UpdateJob(updated, before.version, {}, settles, creates));
-  ReportTransition(before.status, via, stored.job);
-  return stored;
-}
-
-void JobService::ReportTransition(JobStatus from, std::optional<JobStatus> via,
-                                  const job::Job& stored) {
+                        committer_.UpdateJob(updated, before.version, messages, settles, creates));
+  JobStatus from = before.status;
   if (via && *via != from) {
-    observer_.OnTransition(stored.type, from, *via);
+    observer_.OnTransition(stored.job.type, from, *via);
     from = *via;
   }
-  if (stored.status != from) {
-    observer_.OnTransition(stored.type, from, stored.status);
+  if (stored.job.status != from) {
+    observer_.OnTransition(stored.job.type, from, stored.job.status);
   }
+  return stored;
 }
 
 void JobService::Alert(const job::Job& job, std::string_view subject, const std::string& detail) {
@@ -449,7 +445,8 @@ Result<MessageOutcome> JobService::Verify(const job::Job& stored_job, const job:
       done.status = JobStatus::kCompleted;
       done.metadata.common.verification_completed_at = ToUnixSeconds(clock_.Now());
       FollowUps follow_ups = FollowUpsOf(done);
-      Result<UpdatedJob> stored = StoreCreating(done, stored_job, delivery, via, follow_ups.jobs);
+      Result<UpdatedJob> stored =
+          StoreCreating(done, stored_job, {}, delivery, via, follow_ups.jobs);
       if (!stored.ok()) {
         return stored_or_duplicate(stored.error());
       }

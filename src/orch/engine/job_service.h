@@ -161,10 +161,9 @@ class JobService {
                          const std::vector<OutgoingMessage>& messages = {},
                          const std::optional<DeliveredMessage>& settles = std::nullopt,
                          std::optional<job::JobStatus> via = std::nullopt);
-  void ReportTransition(job::JobStatus from, std::optional<job::JobStatus> via,
-                        const job::Job& stored);
-  // Store, which also creates `creates` in the same change.
+  // Store, which also creates `creates` in the same change and reports what each did.
   Result<UpdatedJob> StoreCreating(const job::Job& updated, const job::Job& before,
+                                   const std::vector<OutgoingMessage>& messages,
                                    const std::optional<DeliveredMessage>& settles,
                                    std::optional<job::JobStatus> via,
                                    const std::vector<NewJob>& creates);

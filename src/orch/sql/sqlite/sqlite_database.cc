@@ -348,16 +348,7 @@ Result<void> SqliteDatabase::InTransaction(Access access,
                                            const std::function<Result<void>(SqlSession&)>& body) {
   if (access == Access::kWrite) {
     PendingWrite self{.body = &body};
-    bool lead = false;
-    {
-      std::lock_guard lock(group_mutex_);
-      pending_writes_.push_back(&self);
-      lead = !group_running_;
-      group_running_ = true;
-    }
-    if (!lead) {
-      self.wake.acquire();  // woken when a group ran this write, or to lead the next group
-    }
+    WaitForTurn(self);  // or until a group ran this write
     bool done = false;
     {
       std::lock_guard lock(group_mutex_);
@@ -402,8 +393,7 @@ SqliteWriteStatistics SqliteDatabase::write_statistics() const {
   return statistics;
 }
 
-void SqliteDatabase::WhileWritesPaused(const std::function<void()>& action) {
-  PendingWrite self{.body = nullptr};
+void SqliteDatabase::WaitForTurn(PendingWrite& self) {
   bool lead = false;
   {
     std::lock_guard lock(group_mutex_);
@@ -412,8 +402,21 @@ void SqliteDatabase::WhileWritesPaused(const std::function<void()>& action) {
     group_running_ = true;
   }
   if (!lead) {
-    self.wake.acquire();  // its turn: the writes queued before it have committed
+    self.wake.acquire();
   }
+}
+
+SqliteDatabase::PendingWrite* SqliteDatabase::EndTurnLocked() {
+  if (pending_writes_.empty()) {
+    group_running_ = false;
+    return nullptr;
+  }
+  return pending_writes_.front();
+}
+
+void SqliteDatabase::WhileWritesPaused(const std::function<void()>& action) {
+  PendingWrite self{.body = nullptr};
+  WaitForTurn(self);  // the writes queued before it have committed
   {
     std::lock_guard lock(group_mutex_);
     pending_writes_.pop_front();  // a turn is taken from the front of the queue
@@ -422,11 +425,7 @@ void SqliteDatabase::WhileWritesPaused(const std::function<void()>& action) {
   PendingWrite* next_leader = nullptr;
   {
     std::lock_guard lock(group_mutex_);
-    if (pending_writes_.empty()) {
-      group_running_ = false;
-    } else {
-      next_leader = pending_writes_.front();
-    }
+    next_leader = EndTurnLocked();
   }
   if (next_leader != nullptr) {
     next_leader->wake.release();
@@ -455,11 +454,7 @@ void SqliteDatabase::LeadGroup(PendingWrite& self) {
     for (PendingWrite* write : group) {
       write->done = true;
     }
-    if (pending_writes_.empty()) {
-      group_running_ = false;
-    } else {
-      next_leader = pending_writes_.front();
-    }
+    next_leader = EndTurnLocked();
   }
   for (PendingWrite* write : group) {
     if (write != &self) {

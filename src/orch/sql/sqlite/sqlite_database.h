@@ -89,6 +89,12 @@ class SqliteDatabase final : public SqlDatabase {
   // Runs the writes queued so far (at most kMaxGroup, `self` among them) as one group, then
   // wakes their callers and hands the turn to the next queued writer.
   void LeadGroup(PendingWrite& self);
+  // Queues `self` and returns when it is at the front of the queue with the turn to run
+  // (at once if no group runs), or when the group that ran it woke it.
+  void WaitForTurn(PendingWrite& self);
+  // Ends the running turn (group_mutex_ held): returns the queued write to wake to take the
+  // next one, or none, and then no group runs.
+  PendingWrite* EndTurnLocked();
   // Runs `action` in a turn of its own in the queue of writes: none of this process's writes
   // runs meanwhile.
   void WhileWritesPaused(const std::function<void()>& action);
