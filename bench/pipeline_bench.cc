@@ -44,7 +44,7 @@ class CountingDatabase final : public sql::SqlDatabase {
   sql::Dialect dialect() const override { return inner_.dialect(); }
   Result<void> InTransaction(Access access,
                              const std::function<Result<void>(sql::SqlSession&)>& body) override {
-    if (access == Access::kWrite) {
+    if (access != Access::kRead) {
       ++writes_;
     }
     return inner_.InTransaction(access, body);

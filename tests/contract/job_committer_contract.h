@@ -134,6 +134,18 @@ TEST_P(JobCommitterContract, LostCompareAndSetSendsNothingAndLeavesTheDelivery) 
       << "not acknowledged: delivered again after its visibility timeout";
 }
 
+TEST_P(JobCommitterContract, UpdateOfAMissingJobIsNotFoundAndWritesNothing) {
+  const job::Job never_stored = MakeJob(12);
+  auto stored = committer_->UpdateJob(
+      never_stored, never_stored.version, {{"verify", "job-12", {}}}, std::nullopt,
+      {{MakeFollowUp(12), engine::OutgoingMessage{"process", "follow-up-12", {}}}});
+  ASSERT_FALSE(stored.ok());
+  EXPECT_EQ(stored.error().code(), ErrorCode::kNotFound) << stored.error().ToString();
+  EXPECT_TRUE(Bodies("verify").empty());
+  EXPECT_TRUE(Bodies("process").empty());
+  EXPECT_FALSE(store_->FindJob(job::JobType::kProofCreation, 12)->has_value());
+}
+
 // A step that fails after the job change: one transaction rolls everything back; steps keep
 // what they did before the failure (the change and its message) and report the error.
 TEST_P(JobCommitterContract, AFailingAcknowledgementRollsBackOnlyInOneTransaction) {

@@ -261,6 +261,29 @@ TEST_P(QueueContract, MessageMovesToTheDeadLetterQueueAfterMaxReceives) {
   EXPECT_TRUE(ReceiveNow(dlq_).empty());
 }
 
+TEST_P(QueueContract, AMessageMovedToTheDeadLetterQueueLeavesTheOthersDeliverable) {
+  ASSERT_TRUE(queue_->Send(work_, "poison", milliseconds(0)).ok());
+  for (std::uint32_t delivery = 1; delivery <= 3; ++delivery) {
+    auto messages = ReceiveNow(work_);
+    ASSERT_EQ(messages.size(), 1u) << "delivery " << delivery;
+    ASSERT_TRUE(queue_->Nack(work_, messages[0].receipt, milliseconds(0)).ok());
+  }
+  ASSERT_TRUE(queue_->Send(work_, "a", milliseconds(0)).ok());
+  ASSERT_TRUE(queue_->Send(work_, "b", milliseconds(0)).ok());
+  std::vector<std::string> bodies;
+  for (int receive = 0; receive < 5; ++receive) {
+    for (const queue::Message& message : ReceiveNow(work_, 2)) {
+      EXPECT_EQ(message.receive_count, 1u) << message.body;
+      bodies.push_back(message.body);
+    }
+  }
+  std::sort(bodies.begin(), bodies.end());
+  EXPECT_EQ(bodies, (std::vector<std::string>{"a", "b"}));
+  auto dead = ReceiveNow(dlq_);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].body, "poison");
+}
+
 TEST_P(QueueContract, ReceiveTakesAtMostMaxMessagesAndCountsOnlyVisibleOnes) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(queue_->Send(work_, std::to_string(i), milliseconds(0)).ok());

@@ -23,7 +23,7 @@ class GatedDatabase final : public sql::SqlDatabase {
   sql::Dialect dialect() const override { return inner_.dialect(); }
   Result<void> InTransaction(Access access,
                              const std::function<Result<void>(sql::SqlSession&)>& body) override {
-    if (access == Access::kWrite) {
+    if (access != Access::kRead) {
       ++writes_;
       std::unique_lock lock(mutex_);
       if (armed_) {

@@ -8,7 +8,8 @@
 namespace orch::engine {
 
 /// The JobCommitter for a SQL job store and a SQL queue in the same database: every change,
-/// its messages and its acknowledgement are one transaction. Thread-safe.
+/// its messages and its acknowledgement are one transaction (on PostgreSQL one statement).
+/// Thread-safe.
 class SqlJobCommitter final : public JobCommitter {
  public:
   /// `store` and `queue` must use `database`.
@@ -27,6 +28,33 @@ class SqlJobCommitter final : public JobCommitter {
  private:
   // Inserts `new_job` unless its (type, internal_id) exists, and sends its message if inserted.
   Result<store::InsertOutcome> InsertIn(sql::SqlSession& session, const NewJob& new_job);
+  // Wakes this process's receivers of every queue a committed change sent to.
+  void NotifySent(const std::vector<OutgoingMessage>& messages, const std::vector<NewJob>& creates,
+                  const std::vector<store::InsertOutcome>& outcomes);
+
+  // PostgreSQL: a whole change as one statement (ComposeChange in the .cc says how).
+  struct JobUpdate {
+    job::Job stored;  // as SqlJobStore::AsUpdated made it
+    std::int64_t expected_version = 0;
+  };
+  struct ComposedChange {
+    std::string text;
+    sql::ParamList params;
+  };
+  Result<ComposedChange> ComposeChange(const std::optional<JobUpdate>& update,
+                                       const std::vector<NewJob>& creates,
+                                       const std::vector<OutgoingMessage>& messages,
+                                       const std::optional<DeliveredMessage>& settles) const;
+  // Runs a composed statement in `session`; returns its result row.
+  Result<sql::SqlRow> RunComposedIn(sql::SqlSession& session, const ComposedChange& change);
+  // Stores `claim` (compare-and-set) and acknowledges `delivery` in `session`; false when
+  // another writer changed the job first (then nothing is written).
+  Result<bool> ClaimIn(sql::SqlSession& session, const job::Job& claim,
+                       std::int64_t expected_version, const DeliveredMessage& delivery);
+  // Runs ComposeChange's statement; returns the outcome of each create, in order.
+  Result<std::vector<store::InsertOutcome>> RunComposed(
+      const std::optional<JobUpdate>& update, const std::vector<NewJob>& creates,
+      const std::vector<OutgoingMessage>& messages, const std::optional<DeliveredMessage>& settles);
 
   sql::SqlDatabase& database_;
   store::SqlJobStore& store_;

@@ -46,7 +46,7 @@ class SqlSession {
 /// is committed, and a failed commit is returned as the transaction's error.
 class SqlDatabase {
  public:
-  enum class Access { kRead, kWrite };
+  enum class Access { kRead, kWrite, kSingleStatement };
 
   virtual ~SqlDatabase() = default;
 
@@ -56,6 +56,9 @@ class SqlDatabase {
   /// IMMEDIATE), so read-then-write bodies do not deadlock. kRead bodies must not write; each
   /// of their statements sees committed data, but two statements of one kRead body may see
   /// different snapshots (PostgreSQL runs them in autocommit mode to save round trips).
+  /// kSingleStatement bodies run one statement, which may write: PostgreSQL runs it in
+  /// autocommit mode, where a statement is atomic by itself (no BEGIN and COMMIT round trips);
+  /// SQLite runs it as kWrite.
   /// Errors: those of `body`, and kUnavailable when no connection can be had.
   virtual Result<void> InTransaction(Access access,
                                      const std::function<Result<void>(SqlSession&)>& body) = 0;

@@ -131,24 +131,36 @@ Result<void> SqlQueue::RequireQueue(std::string_view queue) {
   return Ok();
 }
 
-Result<std::string> SqlQueue::SendIn(SqlSession& session, std::string_view queue,
-                                     std::string_view body, std::chrono::milliseconds delay) {
+std::string SqlQueue::SendStatement(ParamList& params, std::string_view queue,
+                                    std::string_view body, std::chrono::milliseconds delay,
+                                    std::string_view condition) const {
   const TimePoint now = clock_.Now();
-  ParamList params(database_);
-  const std::string insert = fmt::format(
-      "INSERT INTO queue_messages (queue, body, visible_at, receive_count, sent_at) "
-      "VALUES ({}, {}, {}, 0, {}) RETURNING id",
-      params.Add(std::string(queue)), params.Add(std::string(body)),
+  const std::string values = fmt::format(
+      "{}, {}, {}, 0, {}", params.Add(std::string(queue)), params.Add(std::string(body)),
       params.Add(ToUnixMillis(now + std::max(delay, std::chrono::milliseconds::zero()))),
       params.Add(ToUnixMillis(now)));
+  return fmt::format(
+      "INSERT INTO queue_messages (queue, body, visible_at, receive_count, sent_at) {}",
+      condition.empty() ? fmt::format("VALUES ({})", values)
+                        : fmt::format("SELECT {} WHERE {}", values, condition));
+}
+
+std::string SqlQueue::NotifyCall(ParamList& params, std::string_view queue_expression) {
+  return fmt::format("pg_notify({}, {})", params.Add(std::string(kQueueNotifyChannel)),
+                     queue_expression);
+}
+
+Result<std::string> SqlQueue::SendIn(SqlSession& session, std::string_view queue,
+                                     std::string_view body, std::chrono::milliseconds delay) {
+  ParamList params(database_);
+  const std::string insert = SendStatement(params, queue, body, delay, "") + " RETURNING id";
   ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(insert, params.values()));
   ORCH_ASSIGN_OR_RETURN(std::string id, sql::ColumnText(rows.at(0), 0, "id"));
   if (database_.dialect() == sql::Dialect::kPostgres) {
     ParamList notify(database_);
-    ORCH_RETURN_IF_ERROR(session.Query(
-        fmt::format("SELECT pg_notify({}, {})", notify.Add(std::string(kQueueNotifyChannel)),
-                    notify.Add(std::string(queue))),
-        notify.values()));
+    const std::string queue_param = notify.Add(std::string(queue));
+    ORCH_RETURN_IF_ERROR(
+        session.Query("SELECT " + NotifyCall(notify, queue_param), notify.values()));
   }
   return id;
 }
@@ -165,6 +177,117 @@ std::unique_lock<std::mutex> SqlQueue::TakeReceiveTurn(std::string_view queue) {
     it = receive_turns_.emplace(std::string(queue), std::make_unique<std::mutex>()).first;
   }
   return std::unique_lock<std::mutex>(*it->second);
+}
+
+Result<SqlQueue::Batch> SqlQueue::ReceiveBatch(SqlSession& session, const QueueConfig& config,
+                                               std::uint32_t max_messages, TimePoint now) {
+  const std::int64_t now_ms = ToUnixMillis(now);
+  ParamList params(database_);
+  const std::string select = fmt::format(
+      "SELECT id, body, receive_count, sent_at FROM queue_messages "
+      "WHERE queue = {} AND visible_at <= {} ORDER BY visible_at, id LIMIT {}",
+      params.Add(config.name), params.Add(now_ms), params.Add(std::int64_t{max_messages}));
+  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, params.values()));
+  Batch batch;
+  std::vector<std::int64_t> deliver;
+  std::vector<std::int64_t> dead;
+  for (const sql::SqlRow& row : rows) {
+    ORCH_ASSIGN_OR_RETURN(std::int64_t id, sql::ColumnInt64(row, 0, "id"));
+    ORCH_ASSIGN_OR_RETURN(std::int64_t count, sql::ColumnInt64(row, 2, "receive_count"));
+    if (config.dead_letter_queue && count >= config.max_receive_count) {
+      dead.push_back(id);
+      continue;
+    }
+    ORCH_ASSIGN_OR_RETURN(std::int64_t sent_at, sql::ColumnInt64(row, 3, "sent_at"));
+    deliver.push_back(id);
+    batch.delivered.push_back(Message{.id = std::to_string(id),
+                                      .body = row[1].value_or(""),
+                                      .receipt = MakeReceipt(id, count + 1),
+                                      .receive_count = static_cast<std::uint32_t>(count + 1),
+                                      .sent_at = FromUnixMillis(sent_at)});
+  }
+  if (!dead.empty()) {
+    ParamList move(database_);
+    const std::string update = fmt::format(
+        "UPDATE queue_messages SET queue = {}, visible_at = {}, receive_count = 0 "
+        "WHERE id IN {}",
+        move.Add(*config.dead_letter_queue), move.Add(now_ms), IdList(move, dead));
+    ORCH_RETURN_IF_ERROR(session.Execute(update, move.values()));
+    batch.dead = dead.size();
+  }
+  if (!deliver.empty()) {
+    ParamList claim(database_);
+    const std::string update = fmt::format(
+        "UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = {} "
+        "WHERE id IN {}",
+        claim.Add(ToUnixMillis(now + config.visibility_timeout)), IdList(claim, deliver));
+    ORCH_RETURN_IF_ERROR(session.Execute(update, claim.values()));
+  }
+  return batch;
+}
+
+// One statement instead of a select and an update per kind of row (round trips are most of
+// the cost of a receive on PostgreSQL): the visible messages are locked (SKIP LOCKED, so
+// concurrent consumers never wait for each other's rows), the ones past their last delivery
+// move to the dead-letter queue (notifying its receivers), and the others are delivered. The
+// last row counts the messages moved.
+Result<SqlQueue::Batch> SqlQueue::ReceiveBatchPostgres(SqlSession& session,
+                                                       const QueueConfig& config,
+                                                       std::uint32_t max_messages, TimePoint now) {
+  const std::int64_t now_ms = ToUnixMillis(now);
+  ParamList params(database_);
+  std::string statement = fmt::format(
+      "WITH picked AS (SELECT id, visible_at FROM queue_messages "
+      "WHERE queue = {} AND visible_at <= {} ORDER BY visible_at, id LIMIT {} "
+      "FOR UPDATE SKIP LOCKED), ",
+      params.Add(config.name), params.Add(now_ms), params.Add(std::int64_t{max_messages}));
+  std::string deliverable = "true";
+  std::string moved = "SELECT 0";
+  if (config.dead_letter_queue) {
+    const std::string max_receive = params.Add(std::int64_t{config.max_receive_count});
+    statement += fmt::format(
+        "dead AS (UPDATE queue_messages m SET queue = {}, visible_at = {}, receive_count = 0 "
+        "FROM picked WHERE m.id = picked.id AND m.receive_count >= {} RETURNING m.id), ",
+        params.Add(*config.dead_letter_queue), params.Add(now_ms), max_receive);
+    deliverable = "m.receive_count < " + max_receive;
+    const std::string dead_letter_queue = params.Add(*config.dead_letter_queue);
+    moved = fmt::format("SELECT count({}) FROM dead", NotifyCall(params, dead_letter_queue));
+  }
+  statement += fmt::format(
+      "delivered AS (UPDATE queue_messages m SET receive_count = m.receive_count + 1, "
+      "visible_at = {} FROM picked WHERE m.id = picked.id AND {} "
+      "RETURNING m.id, m.body, m.receive_count, m.sent_at, picked.visible_at AS was_visible_at) "
+      "SELECT id, body, receive_count, sent_at, was_visible_at FROM delivered "
+      "UNION ALL SELECT NULL, NULL, ({}), NULL, NULL",
+      params.Add(ToUnixMillis(now + config.visibility_timeout)), deliverable, moved);
+  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(statement, params.values()));
+  if (rows.empty()) {
+    return Error::Internal("receiving from {} returned no rows", config.name);
+  }
+  Batch batch;
+  ORCH_ASSIGN_OR_RETURN(const std::int64_t dead, sql::ColumnInt64(rows.back(), 2, "moved"));
+  batch.dead = static_cast<std::size_t>(dead);
+  rows.pop_back();
+  std::vector<std::pair<std::pair<std::int64_t, std::int64_t>, Message>> delivered;
+  for (const sql::SqlRow& row : rows) {
+    ORCH_ASSIGN_OR_RETURN(std::int64_t id, sql::ColumnInt64(row, 0, "id"));
+    ORCH_ASSIGN_OR_RETURN(std::int64_t count, sql::ColumnInt64(row, 2, "receive_count"));
+    ORCH_ASSIGN_OR_RETURN(std::int64_t sent_at, sql::ColumnInt64(row, 3, "sent_at"));
+    ORCH_ASSIGN_OR_RETURN(std::int64_t was_visible_at, sql::ColumnInt64(row, 4, "visible_at"));
+    delivered.push_back({{was_visible_at, id},
+                         Message{.id = std::to_string(id),
+                                 .body = row[1].value_or(""),
+                                 .receipt = MakeReceipt(id, count),
+                                 .receive_count = static_cast<std::uint32_t>(count),
+                                 .sent_at = FromUnixMillis(sent_at)}});
+  }
+  // In the order a select would have picked them (RETURNING has no order).
+  std::sort(delivered.begin(), delivered.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [order, message] : delivered) {
+    batch.delivered.push_back(std::move(message));
+  }
+  return batch;
 }
 
 Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
@@ -206,64 +329,23 @@ Result<SqlQueue::Attempt> SqlQueue::TryReceive(const QueueConfig& config,
   ORCH_RETURN_IF_ERROR(database_.InTransaction(
       SqlDatabase::Access::kWrite, [&](SqlSession& session) -> Result<void> {
         // Messages past their last delivery move to the dead-letter queue and make room for
-        // others, so select again until the batch is full or the queue has no visible ones.
+        // others, so receive again until the batch is full or the queue has no visible ones.
         while (attempt.messages.size() < max_messages) {
-          ParamList params(database_);
-          const std::string select = fmt::format(
-              "SELECT id, body, receive_count, sent_at FROM queue_messages "
-              "WHERE queue = {} AND visible_at <= {} ORDER BY visible_at, id LIMIT {}{}",
-              params.Add(config.name), params.Add(now_ms),
-              params.Add(static_cast<std::int64_t>(max_messages - attempt.messages.size())),
-              database_.dialect() == sql::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "");
-          ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, params.values()));
-          if (rows.empty()) {
+          const std::uint32_t wanted =
+              max_messages - static_cast<std::uint32_t>(attempt.messages.size());
+          ORCH_ASSIGN_OR_RETURN(const Batch batch,
+                                database_.dialect() == sql::Dialect::kPostgres
+                                    ? ReceiveBatchPostgres(session, config, wanted, now)
+                                    : ReceiveBatch(session, config, wanted, now));
+          attempt.messages.insert(attempt.messages.end(), batch.delivered.begin(),
+                                  batch.delivered.end());
+          moved_to_dead_letter = moved_to_dead_letter || batch.dead > 0;
+          if (batch.dead == 0) {
             break;
-          }
-          std::vector<std::int64_t> deliver;
-          std::vector<std::int64_t> dead;
-          for (const sql::SqlRow& row : rows) {
-            ORCH_ASSIGN_OR_RETURN(std::int64_t id, sql::ColumnInt64(row, 0, "id"));
-            ORCH_ASSIGN_OR_RETURN(std::int64_t count, sql::ColumnInt64(row, 2, "receive_count"));
-            if (config.dead_letter_queue && count >= config.max_receive_count) {
-              dead.push_back(id);
-              continue;
-            }
-            ORCH_ASSIGN_OR_RETURN(std::int64_t sent_at, sql::ColumnInt64(row, 3, "sent_at"));
-            deliver.push_back(id);
-            attempt.messages.push_back(
-                Message{.id = std::to_string(id),
-                        .body = row[1].value_or(""),
-                        .receipt = MakeReceipt(id, count + 1),
-                        .receive_count = static_cast<std::uint32_t>(count + 1),
-                        .sent_at = FromUnixMillis(sent_at)});
-          }
-          if (!dead.empty()) {
-            ParamList move(database_);
-            const std::string update = fmt::format(
-                "UPDATE queue_messages SET queue = {}, visible_at = {}, receive_count = 0 "
-                "WHERE id IN {}",
-                move.Add(*config.dead_letter_queue), move.Add(now_ms), IdList(move, dead));
-            ORCH_RETURN_IF_ERROR(session.Execute(update, move.values()));
-            moved_to_dead_letter = true;
-          }
-          if (!deliver.empty()) {
-            ParamList claim(database_);
-            const std::string update = fmt::format(
-                "UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = {} "
-                "WHERE id IN {}",
-                claim.Add(ToUnixMillis(now + config.visibility_timeout)), IdList(claim, deliver));
-            ORCH_RETURN_IF_ERROR(session.Execute(update, claim.values()));
           }
         }
         if (within != nullptr && !attempt.messages.empty()) {
           ORCH_RETURN_IF_ERROR((*within)(session, attempt.messages));
-        }
-        if (moved_to_dead_letter && database_.dialect() == sql::Dialect::kPostgres) {
-          ParamList notify(database_);
-          ORCH_RETURN_IF_ERROR(session.Query(
-              fmt::format("SELECT pg_notify({}, {})", notify.Add(std::string(kQueueNotifyChannel)),
-                          notify.Add(*config.dead_letter_queue)),
-              notify.values()));
         }
         return Ok();
       }));
@@ -314,13 +396,18 @@ Result<void> SqlQueue::Ack(std::string_view queue, std::string_view receipt) {
   });
 }
 
-Result<void> SqlQueue::AckIn(SqlSession& session, std::string_view queue,
-                             std::string_view receipt) {
+Result<std::string> SqlQueue::AckStatement(ParamList& params, std::string_view queue,
+                                           std::string_view receipt) const {
   ORCH_ASSIGN_OR_RETURN(const ParsedReceipt parsed, ParseReceipt(receipt));
-  ParamList params(database_);
-  const std::string remove = fmt::format(
+  return fmt::format(
       "DELETE FROM queue_messages WHERE id = {} AND queue = {} AND receive_count = {}",
       params.Add(parsed.id), params.Add(std::string(queue)), params.Add(parsed.receive_count));
+}
+
+Result<void> SqlQueue::AckIn(SqlSession& session, std::string_view queue,
+                             std::string_view receipt) {
+  ParamList params(database_);
+  ORCH_ASSIGN_OR_RETURN(const std::string remove, AckStatement(params, queue, receipt));
   ORCH_RETURN_IF_ERROR(session.Execute(remove, params.values()));
   return Ok();
 }

@@ -55,6 +55,17 @@ class SqlQueue final : public Queue {
   Result<void> AckIn(sql::SqlSession& session, std::string_view queue, std::string_view receipt);
   void NotifySent(std::string_view queue);
 
+  /// The writes of SendIn and AckIn as statement text, for a caller that composes several
+  /// into one statement (PostgreSQL's data-modifying WITH: engine/sql_job_committer.cc).
+  /// Placeholders are added to `params`. With a `condition` (SQL), the send inserts only where
+  /// that holds. NotifyCall is the PostgreSQL expression that wakes other processes' receivers
+  /// of the queue named by `queue_expression` (SQL) when the transaction commits.
+  std::string SendStatement(sql::ParamList& params, std::string_view queue, std::string_view body,
+                            std::chrono::milliseconds delay, std::string_view condition) const;
+  Result<std::string> AckStatement(sql::ParamList& params, std::string_view queue,
+                                   std::string_view receipt) const;
+  static std::string NotifyCall(sql::ParamList& params, std::string_view queue_expression);
+
   /// Receive, and run `within` on the received messages (never none) in the transaction that
   /// receives them, so that what the caller does with them (claiming their jobs, acknowledging
   /// them) commits with the receipt. An error from `within` rolls the receive back.
@@ -70,7 +81,19 @@ class SqlQueue final : public Queue {
     std::optional<TimePoint> next_visible_at;  // earliest invisible message, when none came
   };
 
+  // What one receive statement (or two) took from a queue.
+  struct Batch {
+    std::vector<Message> delivered;
+    std::size_t dead = 0;  // moved to the dead-letter queue
+  };
+
   Result<QueueConfig> Config(std::string_view queue);
+  // Receives up to `max_messages` visible messages in `session`. The PostgreSQL form is one
+  // statement; the other selects, then updates.
+  Result<Batch> ReceiveBatch(sql::SqlSession& session, const QueueConfig& config,
+                             std::uint32_t max_messages, TimePoint now);
+  Result<Batch> ReceiveBatchPostgres(sql::SqlSession& session, const QueueConfig& config,
+                                     std::uint32_t max_messages, TimePoint now);
   // On SQLite, this process's receives from `queue` take turns (see TryReceive).
   std::unique_lock<std::mutex> TakeReceiveTurn(std::string_view queue);
   Result<Attempt> TryReceive(const QueueConfig& config, std::uint32_t max_messages,

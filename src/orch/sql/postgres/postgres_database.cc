@@ -179,11 +179,12 @@ Result<void> PostgresDatabase::InTransaction(Access access,
   Result<void> result = Ok();
   bool broken = false;
   try {
-    if (access == Access::kRead) {
-      // Reads run in autocommit mode, each statement on its own snapshot: BEGIN and COMMIT
-      // would double the round trips of the many one-statement reads (queue polls, job loads).
-      pqxx::nontransaction reads(*pooled->connection);
-      PostgresSession session(reads, *pooled->connection, pooled->prepared);
+    if (access != Access::kWrite) {
+      // Reads and single statements run in autocommit mode, each statement on its own
+      // snapshot and atomic by itself: BEGIN and COMMIT would triple the round trips of the
+      // many one-statement transactions (queue polls, job loads, composed job changes).
+      pqxx::nontransaction statements(*pooled->connection);
+      PostgresSession session(statements, *pooled->connection, pooled->prepared);
       result = body(session);
     } else {
       pqxx::work transaction(*pooled->connection);

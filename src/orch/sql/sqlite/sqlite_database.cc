@@ -346,7 +346,7 @@ struct SqliteDatabase::PendingWrite {
 
 Result<void> SqliteDatabase::InTransaction(Access access,
                                            const std::function<Result<void>(SqlSession&)>& body) {
-  if (access == Access::kWrite) {
+  if (access != Access::kRead) {
     PendingWrite self{.body = &body};
     WaitForTurn(self);  // or until a group ran this write
     bool done = false;

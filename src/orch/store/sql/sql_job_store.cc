@@ -124,16 +124,12 @@ Result<InsertOutcome> SqlJobStore::InsertIfAbsent(const job::Job& job) {
   return outcome;
 }
 
-Result<InsertOutcome> SqlJobStore::InsertIfAbsentIn(SqlSession& session, const job::Job& job) {
+Result<std::string> SqlJobStore::InsertIfAbsentStatement(ParamList& params, const job::Job& job,
+                                                         std::string_view condition) const {
   ORCH_RETURN_IF_ERROR(CheckInternalId(job.internal_id));
-  InsertOutcome outcome;
-  ParamList params(database_);
-  const std::string insert = fmt::format(
-      "INSERT INTO jobs (id, job_type, internal_id, status, external_id, metadata, version, "
-      "orchestrator_version, lease_owner, lease_expires_at, lease_previous_status, "
-      "created_at, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-      "ON CONFLICT (job_type, internal_id) DO NOTHING",
-      params.Add(job.id), params.Add(std::string(ToString(job.type))),
+  const std::string values = fmt::format(
+      "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", params.Add(job.id),
+      params.Add(std::string(ToString(job.type))),
       params.Add(static_cast<std::int64_t>(job.internal_id)),
       params.Add(std::string(ToString(job.status))),
       params.Add(job::ExternalIdToJson(job.external_id).dump()),
@@ -145,24 +141,40 @@ Result<InsertOutcome> SqlJobStore::InsertIfAbsentIn(SqlSession& session, const j
       params.Add(job.lease ? sql::SqlValue(std::string(ToString(job.lease->previous_status)))
                            : sql::SqlValue(nullptr)),
       params.Add(ToUnixMillis(job.created_at)), params.Add(ToUnixMillis(job.updated_at)));
+  return fmt::format(
+      "INSERT INTO jobs (id, job_type, internal_id, status, external_id, metadata, version, "
+      "orchestrator_version, lease_owner, lease_expires_at, lease_previous_status, "
+      "created_at, updated_at) {} ON CONFLICT (job_type, internal_id) DO NOTHING",
+      condition.empty() ? fmt::format("VALUES ({})", values)
+                        : fmt::format("SELECT {} WHERE {}", values, condition));
+}
+
+Result<InsertOutcome> SqlJobStore::InsertIfAbsentIn(SqlSession& session, const job::Job& job) {
+  InsertOutcome outcome;
+  ParamList params(database_);
+  ORCH_ASSIGN_OR_RETURN(const std::string insert, InsertIfAbsentStatement(params, job, ""));
   ORCH_ASSIGN_OR_RETURN(std::int64_t inserted, session.Execute(insert, params.values()));
   outcome.inserted = inserted == 1;
   if (outcome.inserted) {
     outcome.job = job;  // the row is what was written: no need to read it back
     return outcome;
   }
-  ParamList select_params(database_);
+  ORCH_ASSIGN_OR_RETURN(outcome.job, ConflictingJobIn(session, job));
+  return outcome;
+}
+
+Result<job::Job> SqlJobStore::ConflictingJobIn(SqlSession& session, const job::Job& job) {
+  ParamList params(database_);
   const std::string select =
       fmt::format("SELECT {} FROM jobs WHERE job_type = {} AND internal_id = {}", kColumns,
-                  select_params.Add(std::string(ToString(job.type))),
-                  select_params.Add(static_cast<std::int64_t>(job.internal_id)));
-  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, select_params.values()));
+                  params.Add(std::string(ToString(job.type))),
+                  params.Add(static_cast<std::int64_t>(job.internal_id)));
+  ORCH_ASSIGN_OR_RETURN(auto rows, session.Query(select, params.values()));
   if (rows.size() != 1) {
     return Error::Internal("job {} {} vanished right after a conflicting insert",
                            ToString(job.type), job.internal_id);
   }
-  ORCH_ASSIGN_OR_RETURN(outcome.job, JobFromRow(rows[0]));
-  return outcome;
+  return JobFromRow(rows[0]);
 }
 
 Result<job::Job> SqlJobStore::GetJob(std::string_view id) {
@@ -210,13 +222,16 @@ Result<job::Job> SqlJobStore::UpdateJob(const job::Job& job, std::int64_t expect
   return stored;
 }
 
-Result<job::Job> SqlJobStore::UpdateJobIn(SqlSession& session, const job::Job& job,
-                                          std::int64_t expected_version) {
+job::Job SqlJobStore::AsUpdated(const job::Job& job, std::int64_t expected_version) const {
   job::Job stored = job;
   stored.version = expected_version + 1;
   stored.updated_at = clock_.Now();
-  ParamList params(database_);
-  const std::string update = fmt::format(
+  return stored;
+}
+
+std::string SqlJobStore::UpdateStatement(ParamList& params, const job::Job& stored,
+                                         std::int64_t expected_version) const {
+  return fmt::format(
       "UPDATE jobs SET status = {}, external_id = {}, metadata = {}, version = {}, "
       "lease_owner = {}, lease_expires_at = {}, lease_previous_status = {}, updated_at = {} "
       "WHERE id = {} AND version = {}",
@@ -230,21 +245,38 @@ Result<job::Job> SqlJobStore::UpdateJobIn(SqlSession& session, const job::Job& j
                               : sql::SqlValue(nullptr)),
       params.Add(ToUnixMillis(stored.updated_at)), params.Add(stored.id),
       params.Add(expected_version));
+}
+
+Error SqlJobStore::MissedUpdateIn(SqlSession& session, std::string_view id,
+                                  std::int64_t expected_version) {
+  ParamList params(database_);
+  Result<std::vector<SqlRow>> rows = session.Query(
+      fmt::format("SELECT version FROM jobs WHERE id = {}", params.Add(std::string(id))),
+      params.values());
+  if (!rows.ok()) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return Error::NotFound("no job with id {}", id);
+  }
+  Result<std::int64_t> current = sql::ColumnInt64(rows->front(), 0, "version");
+  if (!current.ok()) {
+    return current.error();
+  }
+  return Error::Conflict("job {} is at version {}, not {}: another writer updated it", id, *current,
+                         expected_version);
+}
+
+Result<job::Job> SqlJobStore::UpdateJobIn(SqlSession& session, const job::Job& job,
+                                          std::int64_t expected_version) {
+  job::Job stored = AsUpdated(job, expected_version);
+  ParamList params(database_);
+  const std::string update = UpdateStatement(params, stored, expected_version);
   ORCH_ASSIGN_OR_RETURN(std::int64_t changed, session.Execute(update, params.values()));
   if (changed == 1) {
     return stored;  // created_at is unchanged by the update: the caller's copy is right
   }
-  ParamList check_params(database_);
-  ORCH_ASSIGN_OR_RETURN(auto rows,
-                        session.Query(fmt::format("SELECT version FROM jobs WHERE id = {}",
-                                                  check_params.Add(stored.id)),
-                                      check_params.values()));
-  if (rows.empty()) {
-    return Error::NotFound("no job with id {}", stored.id);
-  }
-  ORCH_ASSIGN_OR_RETURN(std::int64_t current, sql::ColumnInt64(rows[0], 0, "version"));
-  return Error::Conflict("job {} is at version {}, not {}: another writer updated it", stored.id,
-                         current, expected_version);
+  return MissedUpdateIn(session, stored.id, expected_version);
 }
 
 Result<std::vector<job::Job>> SqlJobStore::ListJobs(const JobFilter& filter) {

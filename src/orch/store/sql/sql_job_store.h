@@ -35,6 +35,24 @@ class SqlJobStore final : public JobStore {
   Result<job::Job> UpdateJobIn(sql::SqlSession& session, const job::Job& job,
                                std::int64_t expected_version);
 
+  /// The same writes as statement text, for a caller that composes several into one
+  /// statement (PostgreSQL's data-modifying WITH: engine/sql_job_committer.cc). Placeholders
+  /// are added to `params`.
+  /// The INSERT of InsertIfAbsentIn; with a `condition` (SQL), it inserts only where that holds.
+  Result<std::string> InsertIfAbsentStatement(sql::ParamList& params, const job::Job& job,
+                                              std::string_view condition) const;
+  /// The job as UpdateJobIn stores it (next version, updated now), and the UPDATE that stores
+  /// it, changing one row unless another writer was first.
+  job::Job AsUpdated(const job::Job& job, std::int64_t expected_version) const;
+  std::string UpdateStatement(sql::ParamList& params, const job::Job& stored,
+                              std::int64_t expected_version) const;
+  /// Why an UPDATE of `id` at `expected_version` changed nothing: kConflict naming the current
+  /// version, or kNotFound.
+  Error MissedUpdateIn(sql::SqlSession& session, std::string_view id,
+                       std::int64_t expected_version);
+  /// The stored job an insert of `job` conflicted with (same type and internal_id).
+  Result<job::Job> ConflictingJobIn(sql::SqlSession& session, const job::Job& job);
+
  private:
   Result<std::vector<job::Job>> Select(const std::string& sql,
                                        const std::vector<sql::SqlValue>& params);
