@@ -80,6 +80,8 @@ struct Options {
   std::string backend = "sqlite";
   std::uint64_t blocks = 10'000;
   std::uint64_t rss_blocks = 50'000;
+  std::uint64_t steady_blocks = 2'000;
+  double steady_rate = 200;                  // blocks per second
   std::optional<int> concurrency;            // consumers per queue (engine default otherwise)
   std::optional<std::uint64_t> buffer_size;  // look-ahead (engine default otherwise)
 };
@@ -106,7 +108,7 @@ int Run(const Options& options) {
   engine::HandlerRegistry handlers;
   testing::RegisterSimulatedHandlers(handlers, services, engine::Layer::kL2, {});
   const std::uint64_t last = std::max(options.blocks, options.rss_blocks);
-  testing::FixedChainHead chain(last);
+  testing::AdvancingChainHead chain(last);
   engine::NullEngineObserver observer;
   engine::SqlJobCommitter committer(database, store, queue);
   engine::EngineOptions engine_options{.instance_id = "bench", .pipeline = {.min_block = 1}};
@@ -137,34 +139,59 @@ int Run(const Options& options) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   const double rss_second = PeakRssMegabytes();
+  // The node produces blocks at a steady rate; each one's latency runs from its arrival.
+  std::map<std::uint64_t, std::int64_t> available_at;  // Unix ms
+  const auto steady_start = std::chrono::steady_clock::now();
+  const auto period = std::chrono::duration<double>(1.0 / options.steady_rate);
+  for (std::uint64_t i = 1; i <= options.steady_blocks; ++i) {
+    std::this_thread::sleep_until(
+        steady_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * i));
+    available_at[last + i] = ToUnixMillis(clock.Now());
+    chain.Advance(last + i);
+  }
+  while (!settled(last + options.steady_blocks)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   engine.Stop(std::chrono::seconds(30));
 
-  std::vector<double> latencies;
+  const auto latencies_from = [&](const std::map<std::uint64_t, std::int64_t>& start,
+                                  std::uint64_t first, std::uint64_t end) {
+    std::vector<double> latencies;
+    const auto settlements = store.ListJobs({.types = {job::JobType::kStateTransition},
+                                             .min_internal_id = first,
+                                             .max_internal_id = end,
+                                             .limit = static_cast<std::uint32_t>(end - first + 1)});
+    for (const job::Job& settlement : *settlements) {
+      for (std::uint64_t block = settlement.internal_id; block <= engine::LastBlockOf(settlement);
+           ++block) {
+        if (const auto found = start.find(block); found != start.end()) {
+          latencies.push_back(
+              static_cast<double>(ToUnixMillis(settlement.updated_at) - found->second));
+        }
+      }
+    }
+    return latencies;
+  };
+  std::map<std::uint64_t, std::int64_t> noticed_at;  // Unix ms
   const auto snos = store.ListJobs({.types = {job::JobType::kSnosRun},
                                     .max_internal_id = options.blocks,
                                     .limit = static_cast<std::uint32_t>(options.blocks)});
-  const auto settlements = store.ListJobs({.types = {job::JobType::kStateTransition},
-                                           .max_internal_id = options.blocks,
-                                           .limit = static_cast<std::uint32_t>(options.blocks)});
-  std::map<std::uint64_t, TimePoint> noticed;
   for (const job::Job& job : *snos) {
-    noticed[job.internal_id] = job.created_at;
+    noticed_at[job.internal_id] = ToUnixMillis(job.created_at);
   }
-  for (const job::Job& settlement : *settlements) {
-    for (std::uint64_t block = settlement.internal_id; block <= engine::LastBlockOf(settlement);
-         ++block) {
-      if (const auto found = noticed.find(block); found != noticed.end()) {
-        latencies.push_back(
-            static_cast<double>(ToUnixMillis(settlement.updated_at) - ToUnixMillis(found->second)));
-      }
-    }
-  }
+  const std::vector<double> catch_up = latencies_from(noticed_at, 1, options.blocks);
+  const std::vector<double> steady =
+      latencies_from(available_at, last + 1, last + options.steady_blocks);
   nlohmann::ordered_json line = {
       {"backend", options.backend},
       {"blocks", options.blocks},
       {"blocks_per_second", static_cast<double>(options.blocks) / seconds},
-      {"p50_latency_ms", Percentile(latencies, 0.5)},
-      {"p99_latency_ms", Percentile(latencies, 0.99)},
+      {"p50_latency_ms", Percentile(steady, 0.5)},
+      {"p99_latency_ms", Percentile(steady, 0.99)},
+      {"steady_blocks", options.steady_blocks},
+      {"steady_blocks_per_second", options.steady_rate},
+      {"catch_up_p50_latency_ms", Percentile(catch_up, 0.5)},
+      {"catch_up_p99_latency_ms", Percentile(catch_up, 0.99)},
       {"commits_per_block", static_cast<double>(writes) / static_cast<double>(options.blocks)},
       {"look_ahead", engine_options.pipeline.snos_job_buffer_size},
       {"consumers_per_queue", engine_options.default_concurrency},
@@ -193,7 +220,7 @@ int main(int argc, char** argv) {
   orch::bench::Options options;
   constexpr const char* kUsage =
       "usage: pipeline_bench [--backend sqlite|postgres] [--blocks N] [--rss-blocks N] "
-      "[--concurrency N] [--buffer N]\n";
+      "[--steady-blocks N] [--steady-rate BLOCKS_PER_SECOND] [--concurrency N] [--buffer N]\n";
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -210,6 +237,10 @@ int main(int argc, char** argv) {
       options.blocks = std::stoull(argv[i + 1]);
     } else if (flag == "--rss-blocks") {
       options.rss_blocks = std::stoull(argv[i + 1]);
+    } else if (flag == "--steady-blocks") {
+      options.steady_blocks = std::stoull(argv[i + 1]);
+    } else if (flag == "--steady-rate") {
+      options.steady_rate = std::stod(argv[i + 1]);
     } else if (flag == "--concurrency") {
       options.concurrency = std::stoi(argv[i + 1]);
     } else if (flag == "--buffer") {
@@ -218,6 +249,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "unknown flag %s\n%s", flag.c_str(), kUsage);
       return 2;
     }
+  }
+  if (!(options.steady_rate > 0)) {
+    std::fprintf(stderr, "--steady-rate must be positive\n%s", kUsage);
+    return 2;
   }
   return orch::bench::Run(options);
 }

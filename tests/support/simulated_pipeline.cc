@@ -162,4 +162,25 @@ std::string SimulatedArtifact(std::uint64_t block) {
   return bytes;
 }
 
+Result<std::uint64_t> AdvancingChainHead::LatestBlock() {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+Result<std::uint64_t> AdvancingChainHead::WaitForBlockAbove(std::uint64_t known,
+                                                            std::chrono::milliseconds max_wait,
+                                                            const std::stop_token& stop) {
+  std::unique_lock lock(mutex_);
+  advanced_.wait_for(lock, stop, max_wait, [&] { return latest_ > known; });
+  return latest_;
+}
+
+void AdvancingChainHead::Advance(std::uint64_t latest) {
+  {
+    std::lock_guard lock(mutex_);
+    latest_ = latest;
+  }
+  advanced_.notify_all();
+}
+
 }  // namespace orch::testing

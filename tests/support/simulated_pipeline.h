@@ -10,9 +10,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "orch/engine/chain_head.h"
@@ -82,6 +84,23 @@ class FixedChainHead final : public engine::ChainHead {
 
  private:
   const std::uint64_t latest_;
+};
+
+/// A chain whose head the caller moves, announcing each new block at once as a node's
+/// new-heads subscription would (WaitForBlockAbove returns when the head passes `known`).
+/// Thread-safe.
+class AdvancingChainHead final : public engine::ChainHead {
+ public:
+  explicit AdvancingChainHead(std::uint64_t latest) : latest_(latest) {}
+  Result<std::uint64_t> LatestBlock() override;
+  Result<std::uint64_t> WaitForBlockAbove(std::uint64_t known, std::chrono::milliseconds max_wait,
+                                          const std::stop_token& stop) override;
+  void Advance(std::uint64_t latest);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable_any advanced_;
+  std::uint64_t latest_;
 };
 
 }  // namespace orch::testing

@@ -132,6 +132,12 @@ void AddRunOptions(CLI::App& command, RunOptions& options, std::uint64_t& max_bl
       ->envname("MADARA_ORCHESTRATOR_TRIGGER_INTERVAL_SECONDS")
       ->capture_default_str();
   command
+      .add_option("--block-poll-interval-ms", options.block_poll_interval_ms,
+                  "How often the Madara node is asked for its newest block: a new block starts "
+                  "within this interval")
+      ->envname("MADARA_ORCHESTRATOR_BLOCK_POLL_INTERVAL_MS")
+      ->capture_default_str();
+  command
       .add_option("--graceful-shutdown-timeout", options.graceful_shutdown_timeout_seconds,
                   "Seconds in-flight work gets to finish on SIGTERM/SIGINT")
       ->envname("MADARA_ORCHESTRATOR_GRACEFUL_SHUTDOWN_TIMEOUT")

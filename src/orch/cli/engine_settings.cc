@@ -107,6 +107,7 @@ Result<engine::EngineOptions> EngineOptionsFrom(const RunOptions& options, engin
   };
   ORCH_RETURN_IF_ERROR(
       RequirePositive(options.trigger_interval_seconds, "--trigger-interval-seconds"));
+  ORCH_RETURN_IF_ERROR(RequirePositive(options.block_poll_interval_ms, "--block-poll-interval-ms"));
   if (options.snos_job_buffer_size == 0) {
     return Error::InvalidArgument("--snos-job-buffer-size must be positive");
   }
@@ -116,6 +117,7 @@ Result<engine::EngineOptions> EngineOptionsFrom(const RunOptions& options, engin
   engine::EngineOptions engine_options{
       .instance_id = std::move(instance_id),
       .trigger_interval = seconds(options.trigger_interval_seconds),
+      .block_poll_interval = std::chrono::milliseconds(options.block_poll_interval_ms),
       .pipeline = {.min_block = options.min_block,
                    .max_block = options.max_block,
                    .snos_job_buffer_size = options.snos_job_buffer_size,

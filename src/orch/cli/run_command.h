@@ -21,6 +21,7 @@ struct RunOptions {
   std::uint64_t snos_job_buffer_size = 50;
   std::uint64_t max_blocks_per_settlement = 10;
   int trigger_interval_seconds = 10;
+  int block_poll_interval_ms = 1000;
   int graceful_shutdown_timeout_seconds = 120;
   std::string madara_rpc_url;
   // Consumers per job type (each for its processing and its verification queue).

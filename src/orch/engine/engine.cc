@@ -28,6 +28,7 @@ Engine::Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& commit
                ChainHead& chain, const Clock& clock, EngineObserver& observer,
                EngineOptions options)
     : store_(store),
+      chain_(chain),
       clock_(clock),
       observer_(observer),
       options_(std::move(options)),
@@ -107,6 +108,7 @@ Result<MessageOutcome> Engine::HandleTrigger(const std::string& body) {
 void Engine::Start() {
   workers_.Start();
   scheduler_ = std::jthread([this](std::stop_token stop) { Schedule(stop); });
+  head_watcher_ = std::jthread([this](std::stop_token stop) { WatchHead(stop); });
 }
 
 bool Engine::Stop(std::chrono::milliseconds timeout) {
@@ -115,6 +117,10 @@ bool Engine::Stop(std::chrono::milliseconds timeout) {
     scheduler_.request_stop();
     wake_.notify_all();
     scheduler_.join();
+  }
+  if (head_watcher_.joinable()) {
+    head_watcher_.request_stop();
+    head_watcher_.join();
   }
   const bool finished = workers_.Stop(timeout);
   if (!finished) {
@@ -173,6 +179,34 @@ void Engine::Schedule(const std::stop_token& stop) {
         spdlog::warn("sweeper: {}", swept.error().message());
       }
       next_sweep = now + options_.sweep_interval;
+    }
+  }
+}
+
+void Engine::WatchHead(const std::stop_token& stop) {
+  std::uint64_t seen = 0;
+  while (!stop.stop_requested()) {
+    const auto asked = std::chrono::steady_clock::now();
+    Result<std::uint64_t> head = chain_.WaitForBlockAbove(seen, options_.block_poll_interval, stop);
+    if (stop.stop_requested()) {
+      return;
+    }
+    if (!head.ok()) {
+      // The trigger tick reports an unreachable node; here it only postpones new blocks.
+      spdlog::debug("chain head: {}", head.error().message());
+      std::mutex mutex;
+      std::condition_variable_any stopped;
+      std::unique_lock lock(mutex);
+      stopped.wait_until(lock, stop, asked + options_.block_poll_interval, [] { return false; });
+      continue;
+    }
+    if (*head <= seen) {
+      continue;
+    }
+    seen = *head;
+    if (Result<int> created = triggers_.RunSnos(); !created.ok()) {
+      spdlog::warn("SNOS runs for new blocks up to {}: {}; the trigger tick retries", *head,
+                   created.error().message());
     }
   }
 }

@@ -22,6 +22,10 @@ struct EngineOptions {
   /// Every trigger runs on this tick; a completion creates what it allows at once
   /// (PipelineTriggers::RunAfterCompletion, on the worker that completed the job).
   std::chrono::milliseconds trigger_interval{std::chrono::seconds(10)};
+  /// How often the node is asked for its newest block (ChainHead::WaitForBlockAbove; a head
+  /// that announces new blocks answers at once): a new block starts its SNOS run within this
+  /// interval, not on the trigger tick.
+  std::chrono::milliseconds block_poll_interval{std::chrono::seconds(1)};
   /// Expired leases and stalled jobs are looked for on this tick.
   std::chrono::milliseconds sweep_interval{std::chrono::seconds(5)};
   /// Extra time a job may sit without its next message before the sweeper re-enqueues it.
@@ -37,10 +41,11 @@ struct EngineOptions {
 };
 
 /// The running job engine of one process: queue consumers for every job type, the
-/// dead-letter and trigger queues, and a scheduler thread that runs the triggers on its tick
-/// and the lease sweeper. The worker that completes a job creates its follow-up jobs. Start once;
-/// Stop stops taking work and lets in-flight jobs finish within the timeout, releasing the leases
-/// of those that do not. Thread-safe; collaborators must outlive it.
+/// dead-letter and trigger queues, a scheduler thread that runs the triggers on its tick
+/// and the lease sweeper, and a thread that starts new blocks as the chain head moves. The worker
+/// that completes a job creates its follow-up jobs. Start once; Stop stops taking work and lets
+/// in-flight jobs finish within the timeout, releasing the leases of those that do not.
+/// Thread-safe; collaborators must outlive it.
 class Engine final : private EngineObserver {
  public:
   Engine(store::JobStore& store, queue::Queue& queue, JobCommitter& committer,
@@ -76,10 +81,13 @@ class Engine final : private EngineObserver {
   void OnCompleted(const job::Job& job) override;
 
   void Schedule(const std::stop_token& stop);
+  // Creates the SNOS runs of new blocks as the chain head moves.
+  void WatchHead(const std::stop_token& stop);
   std::vector<WorkerPool::Consumer> Consumers();
   Result<MessageOutcome> HandleTrigger(const std::string& body);
 
   store::JobStore& store_;
+  ChainHead& chain_;
   const Clock& clock_;
   EngineObserver& observer_;
   const EngineOptions options_;
@@ -96,6 +104,7 @@ class Engine final : private EngineObserver {
   std::condition_variable_any wake_;
   bool wake_requested_ = false;  // guarded by wake_mutex_
   std::jthread scheduler_;
+  std::jthread head_watcher_;
   // Last: destroying it waits for consumers still in a handler, which use everything above.
   WorkerPool workers_;
 };

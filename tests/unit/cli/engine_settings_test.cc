@@ -14,6 +14,7 @@ TEST(EngineSettingsTest, DefaultsGiveEveryPipelineTypeItsConsumersAndLease) {
   ASSERT_TRUE(options.ok()) << options.error().ToString();
   EXPECT_EQ(options->instance_id, "me");
   EXPECT_EQ(options->trigger_interval, seconds(10));
+  EXPECT_EQ(options->block_poll_interval, seconds(1));
   EXPECT_EQ(options->pipeline.snos_job_buffer_size, 50u);
   EXPECT_EQ(options->pipeline.max_blocks_per_settlement, 10u);
   EXPECT_EQ(options->concurrency.at(JobType::kSnosRun), 5);
@@ -33,6 +34,7 @@ TEST(EngineSettingsTest, FlagsReachTheEngine) {
   run.snos_job_buffer_size = 7;
   run.max_blocks_per_settlement = 3;
   run.trigger_interval_seconds = 3;
+  run.block_poll_interval_ms = 250;
   run.max_concurrent_proving_jobs = 2;
   run.proof_registration_timeout_seconds = 42;
   run.retry_policies = {"proving=2000,120000,8", "StateTransition=500,500,3"};
@@ -43,6 +45,7 @@ TEST(EngineSettingsTest, FlagsReachTheEngine) {
   EXPECT_EQ(options->pipeline.snos_job_buffer_size, 7u);
   EXPECT_EQ(options->pipeline.max_blocks_per_settlement, 3u);
   EXPECT_EQ(options->trigger_interval, seconds(3));
+  EXPECT_EQ(options->block_poll_interval, milliseconds(250));
   EXPECT_EQ(options->concurrency.at(JobType::kProofCreation), 2);
   EXPECT_EQ(options->concurrency.at(JobType::kProofRegistration), 2);
   EXPECT_EQ(options->limits.at(JobType::kProofRegistration).lease_duration, seconds(42));
@@ -71,6 +74,9 @@ TEST(EngineSettingsTest, BadValuesNameTheirFlag) {
   RunOptions negative_lease;
   negative_lease.state_transition_timeout_seconds = -1;
   EXPECT_NE(error_of(negative_lease).find("--state-transition-timeout-seconds"), std::string::npos);
+  RunOptions zero_poll;
+  zero_poll.block_poll_interval_ms = 0;
+  EXPECT_NE(error_of(zero_poll).find("--block-poll-interval-ms"), std::string::npos);
   RunOptions zero_buffer;
   zero_buffer.snos_job_buffer_size = 0;
   EXPECT_NE(error_of(zero_buffer).find("--snos-job-buffer-size"), std::string::npos);

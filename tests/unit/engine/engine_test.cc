@@ -85,7 +85,9 @@ class EngineTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<engine::Engine> MakeEngine(GatedHandler** gate = nullptr) {
+  // `tick`: the trigger tick and the sweeper's (the scheduler runs the triggers on both).
+  std::unique_ptr<engine::Engine> MakeEngine(GatedHandler** gate = nullptr,
+                                             milliseconds tick = seconds(10)) {
     for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
       std::unique_ptr<engine::JobHandler> handler =
           std::make_unique<FakeJobHandler>(type, FastLimits());
@@ -99,7 +101,9 @@ class EngineTest : public ::testing::Test {
     return std::make_unique<engine::Engine>(
         *store_, *queue_, *committer_, alerter_, registry_, *layout_, chain_, clock_, observer_,
         engine::EngineOptions{.instance_id = "engine-test",
-                              .trigger_interval = seconds(10),
+                              .trigger_interval = tick,
+                              .block_poll_interval = milliseconds(20),
+                              .sweep_interval = tick,
                               .pipeline = {.min_block = 1, .snos_job_buffer_size = 10}});
   }
 
@@ -136,6 +140,26 @@ TEST_F(EngineTest, SettlesBlocksEventDrivenAndStopsCleanly) {
   auto settled = store_->ListJobs(
       {.types = {job::JobType::kStateTransition}, .statuses = {job::JobStatus::kCompleted}});
   EXPECT_EQ(settled->size(), 30u);
+}
+
+// With the pipeline idle, nothing completes to admit a new block: the head watcher notices it
+// within the block poll interval (20 ms here), long before the scheduler's ticks (an hour).
+TEST_F(EngineTest, ANewBlockStartsOnTheBlockPollNotOnTheTriggerTick) {
+  chain_.SetLatest(2);
+  auto engine = MakeEngine(nullptr, std::chrono::hours(1));
+  engine->Start();
+  auto deadline = std::chrono::steady_clock::now() + seconds(8);
+  while (!Settled(2) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_TRUE(Settled(2));
+  chain_.SetLatest(4);
+  deadline = std::chrono::steady_clock::now() + seconds(8);
+  while (!Settled(4) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_TRUE(Settled(4)) << "blocks 3 and 4 waited for the trigger tick";
+  EXPECT_TRUE(engine->Stop(seconds(10)));
 }
 
 TEST_F(EngineTest, StopReleasesTheLeasesOfJobsThatDidNotFinishInTime) {
