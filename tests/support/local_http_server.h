@@ -26,6 +26,9 @@ class LocalHttpServer {
  public:
   explicit LocalHttpServer(const std::function<void(httplib::Server&)>& routes) {
     routes(server_);
+    // Destroying the server waits for its idle keep-alive connections to time out (5 s by
+    // default), and a test's client usually keeps one open; a client reconnects if it closed.
+    server_.set_keep_alive_timeout(1);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] {
       server_.listen_after_bind();
