@@ -159,6 +159,7 @@ void Engine::Schedule(const std::stop_token& stop) {
   auto next_triggers = std::chrono::steady_clock::now();
   auto next_sweep = std::chrono::steady_clock::now() + options_.sweep_interval;
   while (!stop.stop_requested()) {
+    bool woken = false;
     {
       std::unique_lock lock(wake_mutex_);
       wake_.wait_until(lock, stop, std::min(next_triggers, next_sweep),
@@ -166,14 +167,17 @@ void Engine::Schedule(const std::stop_token& stop) {
       if (stop.stop_requested()) {
         return;
       }
+      woken = wake_requested_;
       wake_requested_ = false;
     }
     const auto now = std::chrono::steady_clock::now();
-    // A completion wakes this thread; the triggers then run at once whatever the tick says.
-    if (Result<int> created = triggers_.RunAll(); !created.ok()) {
-      spdlog::warn("triggers: {}", created.error().message());
+    // WakeTriggers runs the triggers at once whatever the tick says; the sweeper's tick does not.
+    if (woken || now >= next_triggers) {
+      if (Result<int> created = triggers_.RunAll(); !created.ok()) {
+        spdlog::warn("triggers: {}", created.error().message());
+      }
+      next_triggers = now + options_.trigger_interval;
     }
-    next_triggers = now + options_.trigger_interval;
     if (now >= next_sweep) {
       if (Result<void> swept = SweepOnce(); !swept.ok()) {
         spdlog::warn("sweeper: {}", swept.error().message());

@@ -85,9 +85,10 @@ class EngineTest : public ::testing::Test {
     }
   }
 
-  // `tick`: the trigger tick and the sweeper's (the scheduler runs the triggers on both).
   std::unique_ptr<engine::Engine> MakeEngine(GatedHandler** gate = nullptr,
-                                             milliseconds tick = seconds(10)) {
+                                             milliseconds tick = seconds(10),
+                                             milliseconds sweep_tick = seconds(5),
+                                             milliseconds block_poll = milliseconds(20)) {
     for (job::JobType type : engine::PipelineJobTypes(engine::Layer::kL2)) {
       std::unique_ptr<engine::JobHandler> handler =
           std::make_unique<FakeJobHandler>(type, FastLimits());
@@ -102,8 +103,8 @@ class EngineTest : public ::testing::Test {
         *store_, *queue_, *committer_, alerter_, registry_, *layout_, chain_, clock_, observer_,
         engine::EngineOptions{.instance_id = "engine-test",
                               .trigger_interval = tick,
-                              .block_poll_interval = milliseconds(20),
-                              .sweep_interval = tick,
+                              .block_poll_interval = block_poll,
+                              .sweep_interval = sweep_tick,
                               .pipeline = {.min_block = 1, .snos_job_buffer_size = 10}});
   }
 
@@ -146,7 +147,7 @@ TEST_F(EngineTest, SettlesBlocksEventDrivenAndStopsCleanly) {
 // within the block poll interval (20 ms here), long before the scheduler's ticks (an hour).
 TEST_F(EngineTest, ANewBlockStartsOnTheBlockPollNotOnTheTriggerTick) {
   chain_.SetLatest(2);
-  auto engine = MakeEngine(nullptr, std::chrono::hours(1));
+  auto engine = MakeEngine(nullptr, std::chrono::hours(1), std::chrono::hours(1));
   engine->Start();
   auto deadline = std::chrono::steady_clock::now() + seconds(8);
   while (!Settled(2) && std::chrono::steady_clock::now() < deadline) {
@@ -159,6 +160,27 @@ TEST_F(EngineTest, ANewBlockStartsOnTheBlockPollNotOnTheTriggerTick) {
     std::this_thread::sleep_for(milliseconds(10));
   }
   EXPECT_TRUE(Settled(4)) << "blocks 3 and 4 waited for the trigger tick";
+  EXPECT_TRUE(engine->Stop(seconds(10)));
+}
+
+// The scheduler wakes on the sweeper's tick too (20 ms here); the triggers wait for theirs (an
+// hour; the head watcher's first poll too), so a block the node has meanwhile gets no job.
+TEST_F(EngineTest, TriggersRunOnTheirTickNotOnTheSweepersTick) {
+  auto engine = MakeEngine(nullptr, std::chrono::hours(1), milliseconds(20), std::chrono::hours(1));
+  engine->Start();  // the first trigger run finds no block
+  std::this_thread::sleep_for(milliseconds(100));
+  chain_.SetLatest(1);
+  std::this_thread::sleep_for(milliseconds(300));  // ~15 sweeper ticks
+  EXPECT_FALSE(store_->FindJob(job::JobType::kSnosRun, 1)->has_value())
+      << "a sweeper tick ran the triggers";
+  engine->WakeTriggers();
+  const auto deadline = std::chrono::steady_clock::now() + seconds(8);
+  while (!store_->FindJob(job::JobType::kSnosRun, 1)->has_value() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_TRUE(store_->FindJob(job::JobType::kSnosRun, 1)->has_value())
+      << "WakeTriggers runs them at once";
   EXPECT_TRUE(engine->Stop(seconds(10)));
 }
 
