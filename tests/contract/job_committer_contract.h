@@ -199,6 +199,39 @@ TEST_P(JobCommitterContract, UpdateCreatesItsFollowUpsUnlessTheyExist) {
       << "a message for the new job only";
 }
 
+// Many jobs at once (more than SqlJobCommitter composes into one PostgreSQL statement).
+TEST_P(JobCommitterContract, ManyJobsAtOnceAreCreatedLikeAFew) {
+  ASSERT_TRUE(store_->InsertIfAbsent(MakeJob(100)).ok());
+  std::vector<engine::NewJob> jobs;
+  for (std::uint64_t block = 100; block < 130; ++block) {
+    jobs.push_back(
+        {MakeJob(block), engine::OutgoingMessage{"process", "job-" + std::to_string(block), {}}});
+  }
+  auto outcomes = committer_->InsertJobs(jobs);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().ToString();
+  ASSERT_EQ(outcomes->size(), 30u);
+  EXPECT_FALSE(outcomes->front().inserted);
+  EXPECT_EQ(std::count_if(outcomes->begin(), outcomes->end(),
+                          [](const store::InsertOutcome& outcome) { return outcome.inserted; }),
+            29);
+
+  const job::Job settling = MakeFollowUp(99);
+  ASSERT_TRUE(store_->InsertIfAbsent(settling).ok());
+  std::vector<engine::NewJob> follow_ups;
+  for (std::uint64_t block = 100; block < 130; ++block) {
+    follow_ups.push_back({MakeFollowUp(block),
+                          engine::OutgoingMessage{"verify", "pc-" + std::to_string(block), {}}});
+  }
+  job::Job changed = settling;
+  changed.status = job::JobStatus::kCompleted;
+  auto stored = committer_->UpdateJob(changed, settling.version, {}, std::nullopt, follow_ups);
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  ASSERT_EQ(stored->created.size(), 30u);
+  EXPECT_EQ(store_->GetJob(settling.id)->status, job::JobStatus::kCompleted);
+  EXPECT_EQ(Bodies("process").size(), 29u);
+  EXPECT_EQ(Bodies("verify").size(), 30u);
+}
+
 TEST_P(JobCommitterContract, ReceiveAndClaimClaimsTheJobsItIsToldToAndAcknowledgesTheirMessages) {
   const job::Job taken = MakeJob(10);
   const job::Job declined = MakeJob(11);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 
 namespace orch {
 
@@ -31,5 +32,10 @@ std::int64_t ToUnixMillis(TimePoint time);
 TimePoint FromUnixMillis(std::int64_t millis);
 /// Whole seconds since the Unix epoch, the form of the job metadata timestamps.
 std::int64_t ToUnixSeconds(TimePoint time);
+
+/// Sleeps until `deadline` (real time: for a thread's own pacing, not for what the injected
+/// clock decides) unless `stop` is requested first. Returns false if it was.
+bool SleepUnlessStopped(const std::stop_token& stop,
+                        std::chrono::steady_clock::time_point deadline);
 
 }  // namespace orch

@@ -198,10 +198,7 @@ void Engine::WatchHead(const std::stop_token& stop) {
     if (!head.ok()) {
       // The trigger tick reports an unreachable node; here it only postpones new blocks.
       spdlog::debug("chain head: {}", head.error().message());
-      std::mutex mutex;
-      std::condition_variable_any stopped;
-      std::unique_lock lock(mutex);
-      stopped.wait_until(lock, stop, asked + options_.block_poll_interval, [] { return false; });
+      SleepUnlessStopped(stop, asked + options_.block_poll_interval);
       continue;
     }
     if (*head <= seen) {

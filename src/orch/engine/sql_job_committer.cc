@@ -7,6 +7,19 @@
 #include "orch/engine/queue_layout.h"
 
 namespace orch::engine {
+namespace {
+
+// A composed statement's text depends on the writes in it, and PostgresDatabase prepares each
+// text once per connection: bigger changes (a trigger run creating many jobs, a settlement
+// admitting many blocks) take the transaction path, so that the prepared texts stay few and
+// small.
+constexpr std::size_t kMaxComposedWrites = 16;
+
+}  // namespace
+
+bool SqlJobCommitter::ComposesInOneStatement(std::size_t writes) const {
+  return database_.dialect() == sql::Dialect::kPostgres && writes <= kMaxComposedWrites;
+}
 
 // PostgreSQL runs each statement atomically, so a job change, the jobs it creates, their
 // messages and the acknowledgement are one statement of data-modifying WITH queries run in
@@ -168,7 +181,7 @@ Result<std::vector<store::InsertOutcome>> SqlJobCommitter::InsertJobs(
   if (jobs.empty()) {
     return outcomes;
   }
-  if (database_.dialect() == sql::Dialect::kPostgres) {
+  if (ComposesInOneStatement(jobs.size())) {
     ORCH_ASSIGN_OR_RETURN(outcomes, RunComposed(std::nullopt, jobs, {}, {}));
   } else {
     ORCH_RETURN_IF_ERROR(database_.InTransaction(
@@ -208,7 +221,7 @@ Result<UpdatedJob> SqlJobCommitter::UpdateJob(const job::Job& job, std::int64_t 
     }
   }
   UpdatedJob stored;
-  if (database_.dialect() == sql::Dialect::kPostgres) {
+  if (ComposesInOneStatement(creates.size() + messages.size())) {
     const JobUpdate update{.stored = store_.AsUpdated(job, expected_version),
                            .expected_version = expected_version};
     ORCH_ASSIGN_OR_RETURN(stored.created, RunComposed(update, creates, messages, settles));

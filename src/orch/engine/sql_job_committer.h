@@ -32,7 +32,9 @@ class SqlJobCommitter final : public JobCommitter {
   void NotifySent(const std::vector<OutgoingMessage>& messages, const std::vector<NewJob>& creates,
                   const std::vector<store::InsertOutcome>& outcomes);
 
-  // PostgreSQL: a whole change as one statement (ComposeChange in the .cc says how).
+  // PostgreSQL: a whole change as one statement (ComposeChange in the .cc says how), unless it
+  // makes more than a few writes.
+  bool ComposesInOneStatement(std::size_t writes) const;
   struct JobUpdate {
     job::Job stored;  // as SqlJobStore::AsUpdated made it
     std::int64_t expected_version = 0;

@@ -245,12 +245,12 @@ Result<SqlQueue::Batch> SqlQueue::ReceiveBatchPostgres(SqlSession& session,
   std::string moved = "SELECT 0";
   if (config.dead_letter_queue) {
     const std::string max_receive = params.Add(std::int64_t{config.max_receive_count});
+    const std::string dead_letter_queue = params.Add(*config.dead_letter_queue);
     statement += fmt::format(
         "dead AS (UPDATE queue_messages m SET queue = {}, visible_at = {}, receive_count = 0 "
         "FROM picked WHERE m.id = picked.id AND m.receive_count >= {} RETURNING m.id), ",
-        params.Add(*config.dead_letter_queue), params.Add(now_ms), max_receive);
+        dead_letter_queue, params.Add(now_ms), max_receive);
     deliverable = "m.receive_count < " + max_receive;
-    const std::string dead_letter_queue = params.Add(*config.dead_letter_queue);
     moved = fmt::format("SELECT count({}) FROM dead", NotifyCall(params, dead_letter_queue));
   }
   statement += fmt::format(
